@@ -1,0 +1,8 @@
+/**
+ * `promptlayer-otel/local`: the local backend. For now, the OTLP/HTTP trace receiver that the
+ * demo and tests use; the full backend (REST API, mock model endpoints, storage, web page) grows
+ * from here.
+ */
+export { startOtlpReceiver, handleTraceExport, type OtlpReceiver, type OtlpReceiverOptions, type ReceivedRequest } from "./otlp/receiver.js";
+export { decodeJson, decodeProtobuf, OtlpDecodeError, type ReceivedSpan, type ReceivedEvent, type AttributeValue } from "./otlp/decode.js";
+export { buildSpanTrees, formatSpanTree, type SpanTreeNode } from "./otlp/tree.js";

@@ -1,0 +1,41 @@
+/** Renders received spans as indented trees, one per trace, for terminals. */
+import type { ReceivedSpan } from "./decode.js";
+
+function durationMs(s: ReceivedSpan): number {
+  return Number((BigInt(s.endTimeUnixNano) - BigInt(s.startTimeUnixNano)) / 1000n) / 1000;
+}
+
+export interface SpanTreeNode {
+  span: ReceivedSpan;
+  children: SpanTreeNode[];
+}
+
+/** Groups spans into trees: roots are spans whose parent is absent from the set. */
+export function buildSpanTrees(spans: readonly ReceivedSpan[]): SpanTreeNode[] {
+  const nodes = new Map(spans.map((s) => [s.spanId, { span: s, children: [] as SpanTreeNode[] }]));
+  const roots: SpanTreeNode[] = [];
+  for (const node of nodes.values()) {
+    const parent = node.span.parentSpanId ? nodes.get(node.span.parentSpanId) : undefined;
+    (parent ? parent.children : roots).push(node);
+  }
+  const byStart = (a: SpanTreeNode, b: SpanTreeNode) => (BigInt(a.span.startTimeUnixNano) < BigInt(b.span.startTimeUnixNano) ? -1 : 1);
+  for (const node of nodes.values()) node.children.sort(byStart);
+  return roots.sort(byStart);
+}
+
+export function formatSpanTree(spans: readonly ReceivedSpan[], describe?: (span: ReceivedSpan) => string): string {
+  const lines: string[] = [];
+  const walk = (node: SpanTreeNode, prefix: string, last: boolean, root: boolean) => {
+    const s = node.span;
+    const status = s.status.code === 2 ? `  ✗ ${s.status.message ?? "error"}` : "";
+    const extra = describe ? describe(s) : "";
+    lines.push(`${root ? "" : prefix + (last ? "└─ " : "├─ ")}${s.name}  ${durationMs(s).toFixed(1)} ms${status}${extra ? "  " + extra : ""}`);
+    const childPrefix = root ? "" : prefix + (last ? "   " : "│  ");
+    node.children.forEach((c, i) => walk(c, childPrefix, i === node.children.length - 1, false));
+  };
+  for (const root of buildSpanTrees(spans)) {
+    lines.push(`trace ${root.span.traceId}`);
+    walk(root, "", true, true);
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+/** `promptlayer-otel <command>` */
+import { parseArgs } from "node:util";
+import { runDemo } from "./cli/demo.js";
+import { PACKAGE_VERSION } from "./version.js";
+
+const USAGE = `Usage: promptlayer-otel <command>
+
+Commands:
+  demo       run a traced example agent and print the trace it exported
+  help       show this help
+
+Options:
+  --version  print the version`;
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, strict: false, options: { version: { type: "boolean" } } });
+  if (values.version) {
+    console.log(PACKAGE_VERSION);
+    return 0;
+  }
+  switch (positionals[0]) {
+    case "demo":
+      await runDemo();
+      return 0;
+    case undefined:
+    case "help":
+      console.log(USAGE);
+      return 0;
+    default:
+      console.error(`Unknown command "${positionals[0]}".\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  },
+);

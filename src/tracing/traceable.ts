@@ -1,0 +1,288 @@
+/**
+ * `traceable()`: wrap any function in a span that records its inputs, output and errors while
+ * keeping the function's shape — sync stays sync, promises keep their semantics, generators stay
+ * lazy — and nesting through the OpenTelemetry context.
+ */
+import { context, SpanKind, trace, type Attributes, type Context, type Span } from "@opentelemetry/api";
+import { logger } from "../logger.js";
+import {
+  ATTR_FUNCTION_INPUT,
+  ATTR_FUNCTION_NAME,
+  ATTR_FUNCTION_OUTPUT,
+  ATTR_PROMPTLAYER_ITERATION_INCOMPLETE,
+  ATTR_PROMPTLAYER_ITERATION_ITEMS,
+  ATTR_PROMPTLAYER_METADATA_PREFIX,
+  ATTR_PROMPTLAYER_TAGS,
+} from "../semconv.js";
+import { recordError } from "./errors.js";
+import { safeStringify, type SerializeLimits } from "./serialize.js";
+import { getTracer } from "./tracer.js";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any function shape is accepted
+type AnyFunction = (this: any, ...args: any[]) => any;
+
+export interface TraceableOptions<F extends AnyFunction = AnyFunction> {
+  /** Span name. Default: the function's name (the method name for decorators). */
+  name?: string;
+  /** Static attributes set on every span. */
+  attributes?: Attributes;
+  /** Tags, recorded as `promptlayer.tags`. */
+  tags?: readonly string[];
+  /** Metadata, recorded as `promptlayer.metadata.<key>`. */
+  metadata?: Readonly<Record<string, string>>;
+  /** Span kind. Default INTERNAL. */
+  spanKind?: SpanKind;
+  /** Record the arguments as `function_input`. Default true. */
+  captureInput?: boolean;
+  /** Record the result as `function_output`. Default true. */
+  captureOutput?: boolean;
+  /** Transform the arguments before they are recorded (e.g. pick or redact fields). */
+  processInputs?: (args: Parameters<F>) => unknown;
+  /**
+   * Transform the result before it is recorded. For promises it receives the resolved value; for
+   * generators, the list of yielded items (or what `aggregate` made of them).
+   */
+  processOutputs?: (output: unknown) => unknown;
+  /** For generators: reduce the yielded items to the recorded output (e.g. join text chunks). */
+  aggregate?: (items: unknown[]) => unknown;
+  /** Bounds on the serialized input and output. */
+  serializeLimits?: Partial<SerializeLimits>;
+}
+
+/** Yielded items kept per traced generator for its recorded output. */
+const MAX_COLLECTED_ITEMS = 1000;
+
+interface Plan {
+  name: string;
+  kind: SpanKind;
+  attributes: Attributes;
+  options: TraceableOptions;
+}
+
+function makePlan(options: TraceableOptions, name: string): Plan {
+  const attributes: Attributes = { [ATTR_FUNCTION_NAME]: name, ...options.attributes };
+  if (options.tags?.length) attributes[ATTR_PROMPTLAYER_TAGS] = [...options.tags];
+  for (const [k, v] of Object.entries(options.metadata ?? {})) attributes[ATTR_PROMPTLAYER_METADATA_PREFIX + k] = v;
+  return { name, kind: options.spanKind ?? SpanKind.INTERNAL, attributes, options };
+}
+
+/** Runs a user hook; a failing hook is logged and recording falls back to a marker. */
+function runHook<T>(hook: ((v: T) => unknown) | undefined, value: T, what: string): unknown {
+  if (!hook) return value;
+  try {
+    return hook(value);
+  } catch (err) {
+    logger.warn(`traceable: ${what} hook threw; recording a marker instead`, err);
+    return `[${what} hook failed]`;
+  }
+}
+
+function recordOutput(span: Span, plan: Plan, output: unknown): void {
+  if (plan.options.captureOutput === false || !span.isRecording()) return;
+  const processed = runHook(plan.options.processOutputs, output, "processOutputs");
+  span.setAttribute(ATTR_FUNCTION_OUTPUT, safeStringify(processed, plan.options.serializeLimits));
+}
+
+function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && (typeof v === "object" || typeof v === "function") && typeof (v as PromiseLike<unknown>).then === "function";
+}
+
+function isIterator(v: unknown): v is Iterator<unknown> & { [Symbol.iterator]?: unknown; [Symbol.asyncIterator]?: unknown } {
+  return v !== null && typeof v === "object" && typeof (v as Iterator<unknown>).next === "function";
+}
+
+// Ends the span of a generator that was dropped without being finished, so no span leaks.
+const abandoned = new FinalizationRegistry<() => void>((finish) => finish());
+
+type Method = "next" | "return" | "throw";
+
+/** Shared bookkeeping of a traced iterator: collected items and ending the span once. */
+class IterationTrace {
+  private readonly items: unknown[] = [];
+  private count = 0;
+  private ended = false;
+
+  constructor(
+    private readonly span: Span,
+    private readonly plan: Plan,
+  ) {}
+
+  /** Records one step's result: an item, or the end of the iteration. */
+  observe(method: Method, r: IteratorResult<unknown>): IteratorResult<unknown> {
+    if (r.done) this.finish({ incomplete: method === "return" });
+    else {
+      this.count++;
+      if (this.items.length < MAX_COLLECTED_ITEMS) this.items.push(r.value);
+    }
+    return r;
+  }
+
+  finish(outcome: { error: unknown } | { incomplete: boolean }): void {
+    if (this.ended) return;
+    this.ended = true;
+    try {
+      this.span.setAttribute(ATTR_PROMPTLAYER_ITERATION_ITEMS, this.count);
+      if ("error" in outcome) recordError(this.span, outcome.error);
+      else {
+        if (outcome.incomplete) this.span.setAttribute(ATTR_PROMPTLAYER_ITERATION_INCOMPLETE, true);
+        const output = this.plan.options.aggregate ? runHook(this.plan.options.aggregate, this.items, "aggregate") : this.items;
+        recordOutput(this.span, this.plan, output);
+      }
+    } finally {
+      this.span.end();
+    }
+  }
+}
+
+function call(it: Iterator<unknown> | AsyncIterator<unknown>, method: Method, arg: unknown): unknown {
+  const fn = (it as unknown as Record<Method, ((arg: unknown) => unknown) | undefined>)[method];
+  if (typeof fn === "function") return fn.call(it, arg);
+  if (method === "return") return { done: true, value: arg };
+  throw arg;
+}
+
+function traceSyncIterator(it: Iterator<unknown>, span: Span, ctx: Context, plan: Plan): Iterator<unknown> {
+  const state = new IterationTrace(span, plan);
+  const step = (method: Method, arg: unknown): IteratorResult<unknown> => {
+    try {
+      return state.observe(method, context.with(ctx, () => call(it, method, arg)) as IteratorResult<unknown>);
+    } catch (error) {
+      state.finish({ error });
+      throw error;
+    }
+  };
+  const wrapped: IterableIterator<unknown> = {
+    next: (v?: unknown) => step("next", v),
+    return: (v?: unknown) => step("return", v),
+    throw: (e?: unknown) => step("throw", e),
+    [Symbol.iterator]() {
+      return this;
+    },
+  };
+  abandoned.register(wrapped, () => state.finish({ incomplete: true }));
+  return wrapped;
+}
+
+function traceAsyncIterator(it: AsyncIterator<unknown>, span: Span, ctx: Context, plan: Plan): AsyncIterator<unknown> {
+  const state = new IterationTrace(span, plan);
+  const step = async (method: Method, arg: unknown): Promise<IteratorResult<unknown>> => {
+    let r: IteratorResult<unknown>;
+    try {
+      r = (await context.with(ctx, () => call(it, method, arg))) as IteratorResult<unknown>;
+    } catch (error) {
+      state.finish({ error });
+      throw error;
+    }
+    return state.observe(method, r);
+  };
+  const wrapped: AsyncIterableIterator<unknown> = {
+    next: (v?: unknown) => step("next", v),
+    return: (v?: unknown) => step("return", v),
+    throw: (e?: unknown) => step("throw", e),
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+  abandoned.register(wrapped, () => state.finish({ incomplete: true }));
+  return wrapped;
+}
+
+function settle(result: unknown, span: Span, ctx: Context, plan: Plan): unknown {
+  if (result instanceof Promise) {
+    // Chain rather than observe: the caller's promise still rejects (and still surfaces as an
+    // unhandled rejection if nobody handles it), and the span ends before the caller resumes.
+    return result.then(
+      (value: unknown) => {
+        recordOutput(span, plan, value);
+        span.end();
+        return value;
+      },
+      (error: unknown) => {
+        recordError(span, error);
+        span.end();
+        throw error;
+      },
+    );
+  }
+  if (isPromiseLike(result)) {
+    // A custom thenable (e.g. an SDK's APIPromise): hand back the caller's own object so its extra
+    // methods survive, and observe it on the side.
+    result.then(
+      (value) => {
+        recordOutput(span, plan, value);
+        span.end();
+      },
+      (error: unknown) => {
+        recordError(span, error);
+        span.end();
+      },
+    );
+    return result;
+  }
+  if (isIterator(result)) {
+    if (typeof result[Symbol.asyncIterator] === "function") return traceAsyncIterator(result as unknown as AsyncIterator<unknown>, span, ctx, plan);
+    if (typeof result[Symbol.iterator] === "function") return traceSyncIterator(result, span, ctx, plan);
+  }
+  recordOutput(span, plan, result);
+  span.end();
+  return result;
+}
+
+function wrap<F extends AnyFunction>(fn: F, plan: Plan): F {
+  const traced = function (this: unknown, ...args: unknown[]): unknown {
+    const span = getTracer().startSpan(plan.name, { kind: plan.kind, attributes: plan.attributes });
+    if (plan.options.captureInput !== false && span.isRecording()) {
+      const input = runHook(plan.options.processInputs as ((a: unknown[]) => unknown) | undefined, args, "processInputs");
+      span.setAttribute(ATTR_FUNCTION_INPUT, safeStringify(input, plan.options.serializeLimits));
+    }
+    const ctx = trace.setSpan(context.active(), span);
+    let result: unknown;
+    try {
+      result = context.with(ctx, fn, this as ThisParameterType<F>, ...args);
+    } catch (error) {
+      recordError(span, error);
+      span.end();
+      throw error;
+    }
+    return settle(result, span, ctx, plan);
+  };
+  Object.defineProperty(traced, "name", { value: fn.name, configurable: true });
+  Object.defineProperty(traced, "length", { value: fn.length, configurable: true });
+  return traced as F;
+}
+
+function isMethodContext(v: unknown): v is ClassMethodDecoratorContext {
+  return (
+    v !== null &&
+    typeof v === "object" &&
+    (v as ClassMethodDecoratorContext).kind === "method" &&
+    typeof (v as ClassMethodDecoratorContext).addInitializer === "function"
+  );
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- decorators accept any method shape
+type MethodDecorator = <This, F extends (this: This, ...args: any[]) => any>(
+  method: F,
+  context: ClassMethodDecoratorContext<This, F>,
+) => F;
+
+/** Decorator use without options: `@traceable method() {}`. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- decorators accept any method shape
+export function traceable<This, F extends (this: This, ...args: any[]) => any>(
+  method: F,
+  context: ClassMethodDecoratorContext<This, F>,
+): F;
+/** Wrap a function: `const agent = traceable(async function agent(q) { … }, { name })`. */
+export function traceable<F extends AnyFunction>(fn: F, options?: TraceableOptions<F>): F;
+/** Decorator factory: `@traceable({ name: "plan" }) plan() {}` (TC39 standard decorators). */
+export function traceable(options?: TraceableOptions): MethodDecorator;
+export function traceable(a?: unknown, b?: unknown): unknown {
+  if (typeof a === "function") {
+    if (isMethodContext(b)) return wrap(a as AnyFunction, makePlan({}, String(b.name)));
+    const options = (b ?? {}) as TraceableOptions;
+    return wrap(a as AnyFunction, makePlan(options, options.name ?? (a.name || "anonymous")));
+  }
+  const options = (a ?? {}) as TraceableOptions;
+  return ((method: AnyFunction, ctx: ClassMethodDecoratorContext) =>
+    wrap(method, makePlan(options, options.name ?? String(ctx.name)))) as MethodDecorator;
+}

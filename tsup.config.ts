@@ -1,0 +1,23 @@
+import { defineConfig } from "tsup";
+
+// One build for every public entry point. ESM and CJS side by side with types; code shared
+// between entries is bundled per entry for CJS, so process-wide state lives on globalThis.
+export default defineConfig({
+  entry: {
+    index: "src/index.ts",
+    register: "src/register.ts",
+    cli: "src/cli.ts",
+    instrumentations: "instrumentations/index.ts",
+    local: "local/index.ts",
+  },
+  format: ["esm", "cjs"],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: "node22",
+  platform: "node",
+  shims: true,
+  splitting: true,
+  // Span names default to function names; keep them through bundling.
+  keepNames: true,
+});
