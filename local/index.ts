@@ -6,3 +6,4 @@
 export { startOtlpReceiver, handleTraceExport, type OtlpReceiver, type OtlpReceiverOptions, type ReceivedRequest } from "./otlp/receiver.js";
 export { decodeJson, decodeProtobuf, OtlpDecodeError, type ReceivedSpan, type ReceivedEvent, type AttributeValue } from "./otlp/decode.js";
 export { buildSpanTrees, formatSpanTree, type SpanTreeNode } from "./otlp/tree.js";
+export { startMockModelServer, handleMockModelRequest, createMockModelHandler, MOCK_STATUS_HEADER, MOCK_LATENCY_HEADER, MOCK_CUT_AFTER_HEADER, MOCK_CHUNKS_HEADER, type MockModelServer, type MockModelServerOptions, type MockHandlerOptions, type RecordedRequest } from "./mock/index.js";

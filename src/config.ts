@@ -294,3 +294,19 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env)
     disabled: options.disabled ?? boolEnv(env, "OTEL_SDK_DISABLED") ?? boolEnv(env, "PROMPTLAYER_TRACING_DISABLED") ?? false,
   };
 }
+
+/** GenAI instrumentation settings that come from the environment. */
+export interface GenAIEnvironment {
+  /** `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`, undefined when unset. */
+  captureContent: boolean | undefined;
+  /** `OTEL_SEMCONV_STABILITY_OPT_IN` contains `gen_ai_latest_experimental`. */
+  latestConventions: boolean;
+}
+
+export function genAIEnvironment(env: Env = process.env): GenAIEnvironment {
+  const optIn = (str(env, "OTEL_SEMCONV_STABILITY_OPT_IN") ?? "").split(",").map((s) => s.trim());
+  return {
+    captureContent: boolEnv(env, "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"),
+    latestConventions: optIn.includes("gen_ai_latest_experimental"),
+  };
+}

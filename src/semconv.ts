@@ -27,3 +27,86 @@ export const ATTR_PROMPTLAYER_ITERATION_ITEMS = "promptlayer.iteration.items";
 export const ATTR_ERROR_TYPE = "error.type";
 /** Fallback `error.type` when nothing better is known. */
 export const ERROR_TYPE_OTHER = "_OTHER";
+
+// ---- GenAI semantic conventions (v1.41; newer names noted where the opt-in changes them) ----
+
+export const ATTR_GEN_AI_OPERATION_NAME = "gen_ai.operation.name";
+export const ATTR_GEN_AI_PROVIDER_NAME = "gen_ai.provider.name";
+export const ATTR_GEN_AI_REQUEST_MODEL = "gen_ai.request.model";
+export const ATTR_GEN_AI_REQUEST_MAX_TOKENS = "gen_ai.request.max_tokens";
+export const ATTR_GEN_AI_REQUEST_TEMPERATURE = "gen_ai.request.temperature";
+export const ATTR_GEN_AI_REQUEST_TOP_P = "gen_ai.request.top_p";
+export const ATTR_GEN_AI_REQUEST_TOP_K = "gen_ai.request.top_k";
+export const ATTR_GEN_AI_REQUEST_FREQUENCY_PENALTY = "gen_ai.request.frequency_penalty";
+export const ATTR_GEN_AI_REQUEST_PRESENCE_PENALTY = "gen_ai.request.presence_penalty";
+export const ATTR_GEN_AI_REQUEST_STOP_SEQUENCES = "gen_ai.request.stop_sequences";
+export const ATTR_GEN_AI_REQUEST_SEED = "gen_ai.request.seed";
+export const ATTR_GEN_AI_REQUEST_CHOICE_COUNT = "gen_ai.request.choice.count";
+export const ATTR_GEN_AI_REQUEST_STREAM = "gen_ai.request.stream";
+export const ATTR_GEN_AI_REQUEST_ENCODING_FORMATS = "gen_ai.request.encoding_formats";
+/** Latest-experimental only: reasoning effort requested. */
+export const ATTR_GEN_AI_REQUEST_REASONING_LEVEL = "gen_ai.request.reasoning.level";
+export const ATTR_GEN_AI_OUTPUT_TYPE = "gen_ai.output.type";
+export const ATTR_GEN_AI_RESPONSE_ID = "gen_ai.response.id";
+export const ATTR_GEN_AI_RESPONSE_MODEL = "gen_ai.response.model";
+export const ATTR_GEN_AI_RESPONSE_FINISH_REASONS = "gen_ai.response.finish_reasons";
+export const ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK = "gen_ai.response.time_to_first_chunk";
+export const ATTR_GEN_AI_USAGE_INPUT_TOKENS = "gen_ai.usage.input_tokens";
+export const ATTR_GEN_AI_USAGE_OUTPUT_TOKENS = "gen_ai.usage.output_tokens";
+export const ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS = "gen_ai.usage.cache_read.input_tokens";
+/** v1.41 name; the latest-experimental conventions call it `cache_write`. */
+export const ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS = "gen_ai.usage.cache_creation.input_tokens";
+export const ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS = "gen_ai.usage.cache_write.input_tokens";
+export const ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS = "gen_ai.usage.reasoning.output_tokens";
+export const ATTR_GEN_AI_EMBEDDINGS_DIMENSION_COUNT = "gen_ai.embeddings.dimension.count";
+export const ATTR_GEN_AI_CONVERSATION_ID = "gen_ai.conversation.id";
+export const ATTR_GEN_AI_INPUT_MESSAGES = "gen_ai.input.messages";
+export const ATTR_GEN_AI_OUTPUT_MESSAGES = "gen_ai.output.messages";
+export const ATTR_GEN_AI_SYSTEM_INSTRUCTIONS = "gen_ai.system_instructions";
+export const ATTR_GEN_AI_TOOL_DEFINITIONS = "gen_ai.tool.definitions";
+export const ATTR_GEN_AI_TOKEN_TYPE = "gen_ai.token.type";
+export const ATTR_SERVER_ADDRESS = "server.address";
+export const ATTR_SERVER_PORT = "server.port";
+
+export const ATTR_OPENAI_API_TYPE = "openai.api.type";
+export const ATTR_OPENAI_REQUEST_SERVICE_TIER = "openai.request.service_tier";
+export const ATTR_OPENAI_RESPONSE_SERVICE_TIER = "openai.response.service_tier";
+export const ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT = "openai.response.system_fingerprint";
+
+/** Anthropic extended thinking as requested (no convention covers it in v1.41). */
+export const ATTR_ANTHROPIC_REQUEST_THINKING_TYPE = "anthropic.request.thinking.type";
+export const ATTR_ANTHROPIC_REQUEST_THINKING_BUDGET_TOKENS = "anthropic.request.thinking.budget_tokens";
+
+/** Set when recorded message content was cut to the configured size. */
+export const ATTR_PROMPTLAYER_CONTENT_TRUNCATED = "promptlayer.content.truncated";
+
+export const GEN_AI_OPERATION = {
+  chat: "chat",
+  textCompletion: "text_completion",
+  embeddings: "embeddings",
+  generateContent: "generate_content",
+  executeTool: "execute_tool",
+  invokeAgent: "invoke_agent",
+  invokeWorkflow: "invoke_workflow",
+} as const;
+
+export const GEN_AI_PROVIDER = {
+  openai: "openai",
+  azureOpenAI: "azure.ai.openai",
+  anthropic: "anthropic",
+} as const;
+
+/** Metric names: v1.41, and their latest-experimental replacements. */
+export const METRIC_GEN_AI_CLIENT_TOKEN_USAGE = "gen_ai.client.token.usage";
+export const METRIC_GEN_AI_CLIENT_OPERATION_DURATION = "gen_ai.client.operation.duration";
+export const METRIC_GEN_AI_CLIENT_TIME_TO_FIRST_CHUNK = "gen_ai.client.operation.time_to_first_chunk";
+export const METRIC_GEN_AI_CLIENT_TIME_PER_OUTPUT_CHUNK = "gen_ai.client.operation.time_per_output_chunk";
+export const METRIC_GEN_AI_CLIENT_INFERENCE_DURATION = "gen_ai.client.inference.duration";
+export const METRIC_GEN_AI_CLIENT_INFERENCE_TIME_TO_FIRST_CHUNK = "gen_ai.client.inference.time_to_first_chunk";
+export const METRIC_GEN_AI_CLIENT_INFERENCE_TIME_PER_OUTPUT_CHUNK = "gen_ai.client.inference.time_per_output_chunk";
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_INPUT_TOKENS = "gen_ai.client.inference.usage.input_tokens";
+export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS = "gen_ai.client.inference.usage.output_tokens";
+
+/** Bucket boundaries from the conventions. */
+export const TOKEN_USAGE_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
+export const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];

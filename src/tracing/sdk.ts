@@ -12,6 +12,7 @@ import { DEFAULT_BASE_URL, resolveConfig, type InitOptions, type ResolvedConfig 
 import { createConsoleLogger, logger, setLogger } from "../logger.js";
 import { PACKAGE_VERSION } from "../version.js";
 import { onProcessExit } from "./exit.js";
+import { enableInstrumentations } from "./instrumentations.js";
 import type { ExportStats } from "./exporter.js";
 import { PromptLayerSpanProcessor } from "./processor.js";
 import { settleWithin } from "./timeout.js";
@@ -35,6 +36,7 @@ export interface Tracing {
 interface State extends Tracing {
   registered: { trace: boolean; context: boolean; propagation: boolean };
   removeExitHooks: () => void;
+  disableInstrumentations: () => void;
 }
 
 // One setup per process, shared by the ESM and CJS builds.
@@ -108,6 +110,7 @@ export function init(options: TracingOptions = {}): Tracing {
     spanProcessor,
     registered,
     removeExitHooks: () => {},
+    disableInstrumentations: config.disabled ? () => {} : enableInstrumentations(config),
     stats: () => spanProcessor?.getStats() ?? { ended: 0, exported: 0, failed: 0, lost: 0 },
   };
   holder[STATE] = state;
@@ -136,6 +139,7 @@ async function shutdownTracing(timeoutMillis?: number): Promise<boolean> {
   if (!state) return true;
   delete holder[STATE];
   state.removeExitHooks();
+  state.disableInstrumentations();
   try {
     const work = state.tracerProvider?.shutdown() ?? Promise.resolve();
     const inTime = timeoutMillis === undefined ? (await work, true) : await settleWithin(work, timeoutMillis);

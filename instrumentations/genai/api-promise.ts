@@ -1,0 +1,118 @@
+/**
+ * Observing a Stainless-generated SDK call (openai, @anthropic-ai/sdk) without replacing what it
+ * returns. The SDK's `APIPromise` is a lazy Promise subclass: awaiting it parses the body through
+ * its `parseResponse` function; helpers derive new promises with `_thenUnwrap(transform)`, which
+ * some versions build on `parseResponse` and others (openai 7.5x) on a closure of their own. So we
+ * swap, on the instance only, `parseResponse` for one that reports the parsed result and
+ * `_thenUnwrap` for one that reports it before the helper's transform, and watch `responsePromise`
+ * for HTTP and network errors. The caller keeps the very object the SDK returned, with every
+ * helper intact, and no body is read that the caller does not read.
+ */
+export interface CallHandlers {
+  /** The parsed result: a response object, or the SDK's Stream for streaming calls. */
+  onResult(result: unknown): void;
+  onError(error: unknown): void;
+  /** The caller took the raw `Response` (`asResponse()`) without parsing it. */
+  onRawResponse(): void;
+}
+
+interface StainlessPromise {
+  responsePromise: Promise<unknown>;
+  parseResponse: (...args: unknown[]) => unknown;
+  asResponse?: () => Promise<unknown>;
+  _thenUnwrap?: (transform: (data: unknown, props: unknown) => unknown) => unknown;
+  parsedPromise?: unknown;
+}
+
+export function isStainlessPromise(v: unknown): v is StainlessPromise {
+  return (
+    v instanceof Promise &&
+    typeof (v as Partial<StainlessPromise>).parseResponse === "function" &&
+    (v as Partial<StainlessPromise>).responsePromise instanceof Promise
+  );
+}
+
+/** Wraps each handler so a bug in our bookkeeping can never reject the caller's promise. */
+function guard(h: CallHandlers): CallHandlers {
+  const safe =
+    <A extends unknown[]>(fn: (...a: A) => void) =>
+    (...a: A) => {
+      try {
+        fn(...a);
+      } catch {
+        // Telemetry is best effort.
+      }
+    };
+  return { onResult: safe(h.onResult), onError: safe(h.onError), onRawResponse: safe(h.onRawResponse) };
+}
+
+/** The result is reported once, whichever of the swapped paths sees it first. */
+function once(h: CallHandlers): CallHandlers {
+  let delivered = false;
+  return {
+    ...h,
+    onResult: (result) => {
+      if (delivered) return;
+      delivered = true;
+      h.onResult(result);
+    },
+  };
+}
+
+const IGNORE = () => {};
+
+/** Attaches `handlers` to an SDK call's promise and returns that same promise. */
+export function observeApiPromise<T>(promise: T, unsafeHandlers: CallHandlers): T {
+  const handlers = once(guard(unsafeHandlers));
+  if (!isStainlessPromise(promise)) {
+    // An SDK shape we do not know: observe as a plain promise so the span still ends.
+    if (promise instanceof Promise) promise.then(handlers.onResult, handlers.onError);
+    else handlers.onResult(promise);
+    return promise;
+  }
+  const original = promise.parseResponse;
+  promise.parseResponse = function observedParse(this: unknown, ...args: unknown[]): unknown {
+    let parsed: unknown;
+    try {
+      parsed = original.apply(this, args);
+    } catch (error) {
+      handlers.onError(error);
+      throw error;
+    }
+    return Promise.resolve(parsed).then(
+      (result) => {
+        handlers.onResult(result);
+        return result;
+      },
+      (error: unknown) => {
+        handlers.onError(error);
+        throw error;
+      },
+    );
+  };
+  // HTTP errors, retries exhausted, aborts and network failures reject here, before any parsing.
+  promise.responsePromise.then(undefined, handlers.onError);
+
+  const thenUnwrap = promise._thenUnwrap;
+  if (typeof thenUnwrap === "function") {
+    promise._thenUnwrap = function observedThenUnwrap(this: unknown, transform) {
+      const derived = thenUnwrap.call(this, (data: unknown, props: unknown) => {
+        handlers.onResult(data);
+        return transform(data, props);
+      });
+      // Parse failures in the derived chain still end the call.
+      return observeApiPromise(derived, { onResult: IGNORE, onError: handlers.onError, onRawResponse: IGNORE });
+    };
+  }
+
+  const asResponse = promise.asResponse;
+  if (typeof asResponse === "function") {
+    promise.asResponse = function observedAsResponse(this: StainlessPromise) {
+      const raw = asResponse.call(this);
+      // withResponse() parses too (it calls parse() first); only a bare asResponse() ends here.
+      if (this.parsedPromise === undefined) raw.then(() => handlers.onRawResponse(), () => {});
+      return raw;
+    };
+  }
+  return promise;
+}

@@ -1,0 +1,167 @@
+/**
+ * One model call: its CLIENT span, attributes, content and metrics, ended exactly once whatever
+ * path ends it (response, stream end, error, abort, abandonment).
+ */
+import { SpanKind, type Attributes, type Span, type Tracer } from "@opentelemetry/api";
+import { recordError, errorType } from "../../src/tracing/errors.js";
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  ATTR_SERVER_ADDRESS,
+  ATTR_SERVER_PORT,
+} from "../../src/semconv.js";
+import type { GenAISettings } from "./config.js";
+import { recordContent, type GenAIContent } from "./content.js";
+import type { GenAIMetrics } from "./metrics.js";
+
+export interface CallInfo {
+  operation: string;
+  provider: string;
+  model: string | undefined;
+  server?: { address: string; port: number } | undefined;
+  /** Request attributes known up front. */
+  attributes: Attributes;
+}
+
+/** Token counts as the conventions define them: `input` includes cached tokens. */
+export interface Usage {
+  input?: number | undefined;
+  output?: number | undefined;
+  cacheRead?: number | undefined;
+  cacheCreation?: number | undefined;
+  reasoning?: number | undefined;
+}
+
+export interface ResponseInfo {
+  id?: string | undefined;
+  model?: string | undefined;
+  finishReasons?: string[] | undefined;
+}
+
+const now = () => performance.now();
+
+export class ModelCall {
+  private ended = false;
+  private readonly startedAt = now();
+  private firstChunkAt: number | undefined;
+  private lastChunkAt: number | undefined;
+  private usage: Usage | undefined;
+  private responseModel: string | undefined;
+
+  private constructor(
+    readonly span: Span,
+    readonly settings: GenAISettings,
+    private readonly metrics: GenAIMetrics | undefined,
+    private readonly metricAttributes: Attributes,
+  ) {}
+
+  static start(tracer: Tracer, settings: GenAISettings, metrics: GenAIMetrics | undefined, info: CallInfo): ModelCall {
+    // Sampling-relevant attributes go in at start.
+    const base: Attributes = {
+      [ATTR_GEN_AI_OPERATION_NAME]: info.operation,
+      [ATTR_GEN_AI_PROVIDER_NAME]: info.provider,
+    };
+    if (info.model) base[ATTR_GEN_AI_REQUEST_MODEL] = info.model;
+    if (info.server) {
+      base[ATTR_SERVER_ADDRESS] = info.server.address;
+      base[ATTR_SERVER_PORT] = info.server.port;
+    }
+    const span = tracer.startSpan(info.model ? `${info.operation} ${info.model}` : info.operation, {
+      kind: SpanKind.CLIENT,
+      attributes: { ...base, ...info.attributes },
+    });
+    return new ModelCall(span, settings, metrics, base);
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  /** Whether content should be mapped at all (recording and capture on). */
+  get capturesContent(): boolean {
+    return this.settings.captureContent && this.span.isRecording();
+  }
+
+  content(content: GenAIContent): void {
+    try {
+      recordContent(this.span, content, { maxLength: this.settings.maxContentLength, hook: this.settings.contentHook });
+    } catch {
+      // Content is best effort; the call's result is what matters.
+    }
+  }
+
+  /** Marks a streamed chunk: time to first chunk, then time per chunk. */
+  chunk(): void {
+    const t = now();
+    if (this.firstChunkAt === undefined) {
+      this.firstChunkAt = t;
+      const ttfc = (t - this.startedAt) / 1000;
+      this.span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, ttfc);
+      this.metrics?.recordTimeToFirstChunk(ttfc, this.metricAttributes);
+    } else if (this.metrics && this.lastChunkAt !== undefined) {
+      this.metrics.recordTimePerChunk((t - this.lastChunkAt) / 1000, this.metricAttributes);
+    }
+    this.lastChunkAt = t;
+  }
+
+  response(info: ResponseInfo): void {
+    if (info.id) this.span.setAttribute(ATTR_GEN_AI_RESPONSE_ID, info.id);
+    if (info.model) {
+      this.responseModel = info.model;
+      this.span.setAttribute(ATTR_GEN_AI_RESPONSE_MODEL, info.model);
+    }
+    if (info.finishReasons?.length) this.span.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, info.finishReasons);
+  }
+
+  setUsage(u: Usage): void {
+    this.usage = u;
+    const set = (name: string, v: number | undefined) => {
+      if (typeof v === "number" && Number.isFinite(v)) this.span.setAttribute(name, v);
+    };
+    set(ATTR_GEN_AI_USAGE_INPUT_TOKENS, u.input);
+    set(ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, u.output);
+    set(ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, u.cacheRead);
+    set(this.settings.latest ? ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS : ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, u.cacheCreation);
+    set(ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, u.reasoning);
+  }
+
+  /** Ends with an error: status, exception event, `error.type`. */
+  fail(error: unknown): void {
+    if (this.ended) return;
+    recordError(this.span, error);
+    this.finish(errorType(error));
+  }
+
+  /** Ends successfully (or as an incomplete stream, which callers mark via `response`). */
+  end(): void {
+    if (this.ended) return;
+    this.finish(undefined);
+  }
+
+  private finish(errorTypeValue: string | undefined): void {
+    this.ended = true;
+    try {
+      if (this.metrics) {
+        const attrs: Attributes = { ...this.metricAttributes };
+        if (this.responseModel) attrs[ATTR_GEN_AI_RESPONSE_MODEL] = this.responseModel;
+        if (errorTypeValue) attrs[ATTR_ERROR_TYPE] = errorTypeValue;
+        this.metrics.recordDuration((now() - this.startedAt) / 1000, attrs);
+        this.metrics.recordTokens(this.usage?.input, this.usage?.output, attrs);
+      }
+    } finally {
+      this.span.end();
+    }
+  }
+}
