@@ -15,3 +15,4 @@ export {
   type InstrumentationName,
 } from "./config.js";
 export { PACKAGE_VERSION as VERSION } from "./version.js";
+export { withPromptContext, getPromptContext, type PromptContext } from "./tracing/prompt-context.js";

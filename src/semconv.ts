@@ -23,6 +23,22 @@ export const ATTR_PROMPTLAYER_ITERATION_INCOMPLETE = "promptlayer.iteration.inco
 /** Number of items a traced generator yielded. */
 export const ATTR_PROMPTLAYER_ITERATION_ITEMS = "promptlayer.iteration.items";
 
+/** The registry prompt behind a span (CONTRACT §2.8): the service links spans to templates by these. */
+export const ATTR_PROMPTLAYER_PROMPT_NAME = "promptlayer.prompt.name";
+export const ATTR_PROMPTLAYER_PROMPT_ID = "promptlayer.prompt.id";
+export const ATTR_PROMPTLAYER_PROMPT_VERSION = "promptlayer.prompt.version";
+export const ATTR_PROMPTLAYER_PROMPT_LABEL = "promptlayer.prompt.label";
+/** Marks a model span whose request log `run()` already created, and the span id it used. */
+export const ATTR_PROMPTLAYER_REQUEST_LOG_MANAGED = "promptlayer.request_log.managed";
+export const ATTR_PROMPTLAYER_REQUEST_LOG_SPAN_ID = "promptlayer.request_log.span_id";
+/** PromptLayer node types used by the trace view. */
+export const NODE_TYPE = {
+  llmSession: "LLM_SESSION",
+  llmCall: "LLM_CALL",
+  codeExecution: "CODE_EXECUTION",
+  promptTemplate: "PROMPT_TEMPLATE",
+} as const;
+
 /** OpenTelemetry general: low-cardinality error class. */
 export const ATTR_ERROR_TYPE = "error.type";
 /** Fallback `error.type` when nothing better is known. */

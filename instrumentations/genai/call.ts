@@ -19,9 +19,18 @@ import {
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  ATTR_NODE_TYPE,
+  ATTR_PROMPTLAYER_PROMPT_ID,
+  ATTR_PROMPTLAYER_PROMPT_LABEL,
+  ATTR_PROMPTLAYER_PROMPT_NAME,
+  ATTR_PROMPTLAYER_PROMPT_VERSION,
+  ATTR_PROMPTLAYER_REQUEST_LOG_MANAGED,
+  ATTR_PROMPTLAYER_REQUEST_LOG_SPAN_ID,
   ATTR_SERVER_ADDRESS,
   ATTR_SERVER_PORT,
+  NODE_TYPE,
 } from "../../src/semconv.js";
+import { getPromptContext } from "../../src/tracing/prompt-context.js";
 import type { GenAISettings } from "./config.js";
 import { recordContent, type GenAIContent } from "./content.js";
 import type { GenAIMetrics } from "./metrics.js";
@@ -52,6 +61,21 @@ export interface ResponseInfo {
 
 const now = () => performance.now();
 
+/** The registry prompt this call runs for, when `run()` (or the app) set one in the context. */
+function promptAttributes(): Attributes | undefined {
+  const prompt = getPromptContext();
+  if (!prompt) return undefined;
+  const attrs: Attributes = { [ATTR_NODE_TYPE]: NODE_TYPE.llmCall, [ATTR_PROMPTLAYER_PROMPT_NAME]: prompt.name };
+  if (prompt.id !== undefined) attrs[ATTR_PROMPTLAYER_PROMPT_ID] = String(prompt.id);
+  if (prompt.version !== undefined) attrs[ATTR_PROMPTLAYER_PROMPT_VERSION] = prompt.version;
+  if (prompt.label !== undefined) attrs[ATTR_PROMPTLAYER_PROMPT_LABEL] = prompt.label;
+  if (prompt.requestLogSpanId) {
+    attrs[ATTR_PROMPTLAYER_REQUEST_LOG_MANAGED] = true;
+    attrs[ATTR_PROMPTLAYER_REQUEST_LOG_SPAN_ID] = prompt.requestLogSpanId;
+  }
+  return attrs;
+}
+
 export class ModelCall {
   private ended = false;
   private readonly startedAt = now();
@@ -80,7 +104,7 @@ export class ModelCall {
     }
     const span = tracer.startSpan(info.model ? `${info.operation} ${info.model}` : info.operation, {
       kind: SpanKind.CLIENT,
-      attributes: { ...base, ...info.attributes },
+      attributes: { ...base, ...info.attributes, ...promptAttributes() },
     });
     return new ModelCall(span, settings, metrics, base);
   }

@@ -2,6 +2,7 @@ import { SpanKind, SpanStatusCode } from "@opentelemetry/api";
 import OpenAI, { AzureOpenAI } from "openai";
 import { Stream } from "openai/streaming";
 import { beforeEach, describe, expect, it } from "vitest";
+import { withPromptContext } from "../../src/tracing/prompt-context.js";
 import { traceable } from "../../src/tracing/traceable.js";
 import { json, onlySpan, useInstrumentedOpenAI } from "../helpers/openai.js";
 import { parentOf } from "../helpers/memory-tracing.js";
@@ -162,6 +163,28 @@ describe("chat.completions.create", () => {
     await agent();
     const parent = h.tracing.byName("agent");
     expect(parentOf(h.tracing.byName("chat gpt-4o-mini"))).toBe(parent.spanContext().spanId);
+  });
+});
+
+describe("registry prompt context", () => {
+  it("tags a call made for a registry prompt with the prompt and the run's request-log span", async () => {
+    await withPromptContext({ name: "support-reply", id: 42, version: 3, label: "prod", requestLogSpanId: "00f067aa0ba902b7" }, () =>
+      h.client().chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
+    );
+    expect(onlySpan(h.tracing).attributes).toMatchObject({
+      node_type: "LLM_CALL",
+      "promptlayer.prompt.name": "support-reply",
+      "promptlayer.prompt.id": "42",
+      "promptlayer.prompt.version": 3,
+      "promptlayer.prompt.label": "prod",
+      "promptlayer.request_log.managed": true,
+      "promptlayer.request_log.span_id": "00f067aa0ba902b7",
+    });
+  });
+
+  it("adds nothing outside a prompt context", async () => {
+    await h.client().chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
+    expect(onlySpan(h.tracing).attributes["promptlayer.prompt.name"]).toBeUndefined();
   });
 });
 
