@@ -25,9 +25,9 @@ export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, ...extra };
 }
 
-export function startNode(args: string[], env: Record<string, string>, timeoutMs = 15_000): RunningChild {
+export function startNode(args: string[], env: Record<string, string>, timeoutMs = 15_000, cwd = ROOT): RunningChild {
   const started = Date.now();
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, args, { cwd, env: cleanEnv(env), stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   const watchers = new Set<() => void>();
@@ -62,6 +62,6 @@ export function startNode(args: string[], env: Record<string, string>, timeoutMs
   };
 }
 
-export function runNode(args: string[], env: Record<string, string>, timeoutMs?: number): Promise<ChildResult> {
-  return startNode(args, env, timeoutMs).done;
+export function runNode(args: string[], env: Record<string, string>, timeoutMs?: number, cwd?: string): Promise<ChildResult> {
+  return startNode(args, env, timeoutMs, cwd).done;
 }

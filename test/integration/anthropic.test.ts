@@ -24,7 +24,7 @@ type AnyAnthropic = new (opts: Record<string, unknown>) => Anthropic;
 const client = (Ctor: AnyAnthropic = Anthropic, extra: Record<string, unknown> = {}) =>
   new Ctor({ apiKey: "sk-ant-test-not-real", baseURL: server.url, maxRetries: 0, ...extra });
 
-const MODEL = "claude-sonnet-4-5";
+const MODEL = "claude-sonnet-5-5";
 const ask = (c: Anthropic, text = "Hello") => c.messages.create({ model: MODEL, max_tokens: 256, messages: [{ role: "user", content: text }] });
 const weatherTool = { name: "get_weather", description: "Weather for a city", input_schema: { type: "object" as const, properties: { city: { type: "string" } }, required: ["city"] } };
 
