@@ -17,6 +17,7 @@ const VERSIONS = [
   { sdk: "openai", pkg: "openai", from: "openai-v5", label: "openai 5.x" },
   { sdk: "openai", pkg: "openai", from: "openai-v6", label: "openai 6.x" },
   { sdk: "openai", pkg: "openai", from: "openai", label: "openai 7.x" },
+  { sdk: "anthropic", pkg: "@anthropic-ai/sdk", from: "anthropic-v0-30", label: "@anthropic-ai/sdk 0.30 (the supported floor)" },
   { sdk: "anthropic", pkg: "@anthropic-ai/sdk", from: "anthropic-v0-133", label: "@anthropic-ai/sdk 0.133 (before built-in tracing)" },
   { sdk: "anthropic", pkg: "@anthropic-ai/sdk", from: "anthropic-v0-137", label: "@anthropic-ai/sdk 0.137 (built-in tracing)" },
   { sdk: "anthropic", pkg: "@anthropic-ai/sdk", from: "@anthropic-ai/sdk", label: "@anthropic-ai/sdk 1.x" },
