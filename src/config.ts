@@ -81,6 +81,12 @@ export interface InitOptions extends ExportOptions {
   logLevel?: LogLevel;
   /** Turn tracing off entirely. Default `OTEL_SDK_DISABLED` / `PROMPTLAYER_TRACING_DISABLED`. */
   disabled?: boolean;
+  /**
+   * Fraction of root requests to trace (0–1), decided from the trace id so every span of a kept
+   * trace is kept and none of a dropped one. Default `OTEL_TRACES_SAMPLER` (`always_on`,
+   * `always_off`, `traceidratio`, `parentbased_*`) with `OTEL_TRACES_SAMPLER_ARG`, else 1.
+   */
+  sampleRate?: number;
 }
 
 export interface ResolvedExportConfig {
@@ -104,6 +110,8 @@ export interface ResolvedConfig extends ResolvedExportConfig {
   shutdownTimeoutMillis: number;
   logLevel: LogLevel | undefined;
   disabled: boolean;
+  /** Root sampling ratio in [0, 1]; children follow their parent. */
+  sampleRate: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -259,6 +267,31 @@ function instrumentationList(env: Env, option: InitOptions["instrumentations"]):
   return check("PROMPTLAYER_INSTRUMENTATIONS", raw.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean));
 }
 
+function ratio(setting: string, raw: unknown): number {
+  const n = typeof raw === "number" ? raw : typeof raw === "string" ? Number(raw.trim()) : NaN;
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new PromptLayerConfigError(setting, raw, "a number between 0 and 1");
+  return n;
+}
+
+function sampleRate(env: Env, option: number | undefined): number {
+  if (option !== undefined) return ratio("sampleRate", option);
+  const sampler = str(env, "OTEL_TRACES_SAMPLER")?.toLowerCase();
+  if (sampler === undefined) return 1;
+  switch (sampler) {
+    case "always_on":
+    case "parentbased_always_on":
+      return 1;
+    case "always_off":
+    case "parentbased_always_off":
+      return 0;
+    case "traceidratio":
+    case "parentbased_traceidratio":
+      return ratio("OTEL_TRACES_SAMPLER_ARG", str(env, "OTEL_TRACES_SAMPLER_ARG") ?? "1");
+    default:
+      throw new PromptLayerConfigError("OTEL_TRACES_SAMPLER", sampler, "always_on, always_off, traceidratio or their parentbased_ forms");
+  }
+}
+
 export function resolveConfig(options: InitOptions = {}, env: Env = process.env): ResolvedConfig {
   const resourceAttributes = {
     ...parseKeyValueList("OTEL_RESOURCE_ATTRIBUTES", str(env, "OTEL_RESOURCE_ATTRIBUTES")),
@@ -292,6 +325,7 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env)
     shutdownTimeoutMillis: intSetting(env, { name: "shutdownTimeoutMillis", value: options.shutdownTimeoutMillis }, ["PROMPTLAYER_SHUTDOWN_TIMEOUT_MS"], 5000)!,
     logLevel,
     disabled: options.disabled ?? boolEnv(env, "OTEL_SDK_DISABLED") ?? boolEnv(env, "PROMPTLAYER_TRACING_DISABLED") ?? false,
+    sampleRate: sampleRate(env, options.sampleRate),
   };
 }
 
@@ -308,5 +342,85 @@ export function genAIEnvironment(env: Env = process.env): GenAIEnvironment {
   return {
     captureContent: boolEnv(env, "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"),
     latestConventions: optIn.includes("gen_ai_latest_experimental"),
+  };
+}
+
+// ---- PromptLayer client (src/client) and the model providers `run()` calls ----
+
+export interface ClientConfigOptions {
+  apiKey?: string | undefined;
+  baseURL?: string | undefined;
+  /** Per-request timeout in milliseconds. */
+  timeout?: number | undefined;
+  cacheTtlSeconds?: number | undefined;
+}
+
+export interface ResolvedClientConfig {
+  /** Undefined when neither the option nor `PROMPTLAYER_API_KEY` is set; the first call then fails. */
+  apiKey: string | undefined;
+  /** Without a trailing slash. */
+  baseURL: string;
+  timeout: number;
+  cacheTtlSeconds: number;
+}
+
+export const DEFAULT_CLIENT_TIMEOUT_MS = 30_000;
+
+/** `new PromptLayer()` settings: options, else `PROMPTLAYER_API_KEY` / `PROMPTLAYER_BASE_URL`, else defaults. */
+export function resolveClientConfig(options: ClientConfigOptions = {}, env: Env = process.env): ResolvedClientConfig {
+  const baseURL = options.baseURL ? url("baseURL", options.baseURL) : url("PROMPTLAYER_BASE_URL", str(env, "PROMPTLAYER_BASE_URL") ?? DEFAULT_BASE_URL);
+  const ttl = options.cacheTtlSeconds ?? 0;
+  if (typeof ttl !== "number" || !Number.isFinite(ttl) || ttl < 0) throw new PromptLayerConfigError("cacheTtlSeconds", ttl, "a non-negative number of seconds");
+  return {
+    apiKey: options.apiKey?.trim() || str(env, "PROMPTLAYER_API_KEY"),
+    baseURL: stripSlash(baseURL),
+    timeout: options.timeout === undefined ? DEFAULT_CLIENT_TIMEOUT_MS : positiveInt("timeout", options.timeout),
+    cacheTtlSeconds: ttl,
+  };
+}
+
+/**
+ * The user's own model-provider credentials, for `run()`. They go to the provider SDK (or the
+ * Gemini REST call) only, never to PromptLayer.
+ */
+export interface ProviderEnvironment {
+  openai: { apiKey: string | undefined; baseURL: string | undefined };
+  anthropic: { apiKey: string | undefined; baseURL: string | undefined };
+  azure: { endpoint: string | undefined; apiVersion: string | undefined; apiKey: string | undefined };
+  google: {
+    /** `GOOGLE_API_KEY`, else `GEMINI_API_KEY`: the Gemini API with a key. */
+    apiKey: string | undefined;
+    /** `GEMINI_BASE_URL`, else `GOOGLE_GEMINI_BASE_URL`, else the public endpoint. */
+    baseURL: string;
+    /** Vertex AI settings, used when no key is set (`VERTEX_AI_*`, `GOOGLE_*` project/location). */
+    vertex: { project: string | undefined; location: string | undefined; credentials: string | undefined };
+  };
+}
+
+export const DEFAULT_GEMINI_BASE_URL = "https://generativelanguage.googleapis.com";
+
+const first = (env: Env, names: string[]): string | undefined => {
+  for (const n of names) {
+    const v = str(env, n);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+};
+
+export function providerEnvironment(env: Env = process.env): ProviderEnvironment {
+  const geminiBase = first(env, ["GEMINI_BASE_URL", "GOOGLE_GEMINI_BASE_URL"]);
+  return {
+    openai: { apiKey: str(env, "OPENAI_API_KEY"), baseURL: str(env, "OPENAI_BASE_URL") },
+    anthropic: { apiKey: str(env, "ANTHROPIC_API_KEY"), baseURL: str(env, "ANTHROPIC_BASE_URL") },
+    azure: { endpoint: str(env, "AZURE_OPENAI_ENDPOINT"), apiVersion: str(env, "OPENAI_API_VERSION"), apiKey: str(env, "AZURE_OPENAI_API_KEY") },
+    google: {
+      apiKey: first(env, ["GOOGLE_API_KEY", "GEMINI_API_KEY"]),
+      baseURL: stripSlash(geminiBase ? url("GEMINI_BASE_URL", geminiBase) : DEFAULT_GEMINI_BASE_URL),
+      vertex: {
+        project: first(env, ["VERTEX_AI_PROJECT_ID", "GOOGLE_PROJECT_ID", "GOOGLE_CLOUD_PROJECT"]),
+        location: first(env, ["VERTEX_AI_PROJECT_LOCATION", "GOOGLE_PROJECT_LOCATION", "GOOGLE_CLOUD_PROJECT_LOCATION", "GOOGLE_CLOUD_LOCATION"]),
+        credentials: str(env, "GOOGLE_APPLICATION_CREDENTIALS"),
+      },
+    },
   };
 }

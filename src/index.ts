@@ -1,5 +1,12 @@
 export { init, shutdown, forceFlush, getTracing, type Tracing, type TracingOptions } from "./tracing/sdk.js";
-export { traceable, type TraceableOptions } from "./tracing/traceable.js";
+export { traceable, traceTool, type TraceableOptions, type TraceableKind } from "./tracing/traceable.js";
+export {
+  withRequestContext,
+  getRequestContext,
+  RequestContextSpanProcessor,
+  type RequestContext,
+  type RequestContextOptions,
+} from "./tracing/request-context.js";
 export { PromptLayerSpanProcessor, type PromptLayerSpanProcessorOptions } from "./tracing/processor.js";
 export { createOtlpExporter, type ExportStats } from "./tracing/exporter.js";
 export { safeStringify, type SerializeLimits } from "./tracing/serialize.js";

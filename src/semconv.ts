@@ -81,6 +81,19 @@ export const ATTR_GEN_AI_OUTPUT_MESSAGES = "gen_ai.output.messages";
 export const ATTR_GEN_AI_SYSTEM_INSTRUCTIONS = "gen_ai.system_instructions";
 export const ATTR_GEN_AI_TOOL_DEFINITIONS = "gen_ai.tool.definitions";
 export const ATTR_GEN_AI_TOKEN_TYPE = "gen_ai.token.type";
+export const ATTR_GEN_AI_AGENT_NAME = "gen_ai.agent.name";
+export const ATTR_GEN_AI_AGENT_ID = "gen_ai.agent.id";
+export const ATTR_GEN_AI_AGENT_DESCRIPTION = "gen_ai.agent.description";
+export const ATTR_GEN_AI_WORKFLOW_NAME = "gen_ai.workflow.name";
+export const ATTR_GEN_AI_TOOL_NAME = "gen_ai.tool.name";
+export const ATTR_GEN_AI_TOOL_TYPE = "gen_ai.tool.type";
+export const ATTR_GEN_AI_TOOL_DESCRIPTION = "gen_ai.tool.description";
+export const ATTR_GEN_AI_TOOL_CALL_ID = "gen_ai.tool.call.id";
+export const ATTR_GEN_AI_TOOL_CALL_ARGUMENTS = "gen_ai.tool.call.arguments";
+export const ATTR_GEN_AI_TOOL_CALL_RESULT = "gen_ai.tool.call.result";
+/** Who and what a request is about (request context). */
+export const ATTR_USER_ID = "user.id";
+export const ATTR_SESSION_ID = "session.id";
 export const ATTR_SERVER_ADDRESS = "server.address";
 export const ATTR_SERVER_PORT = "server.port";
 
@@ -126,3 +139,21 @@ export const METRIC_GEN_AI_CLIENT_INFERENCE_USAGE_OUTPUT_TOKENS = "gen_ai.client
 /** Bucket boundaries from the conventions. */
 export const TOKEN_USAGE_BUCKETS = [1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864];
 export const DURATION_BUCKETS = [0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92];
+
+// ---- PromptLayer client: run() and its template fetch ----
+
+/** Input variables of a `run()`, serialized as JSON. */
+export const ATTR_PROMPTLAYER_PROMPT_INPUT_VARIABLES = "promptlayer.prompt.input_variables";
+/** What the caller asked for (the fetch may resolve a label or an A/B release to another version). */
+export const ATTR_PROMPTLAYER_PROMPT_REQUESTED_NAME = "promptlayer.prompt.requested.name";
+export const ATTR_PROMPTLAYER_PROMPT_REQUESTED_VERSION = "promptlayer.prompt.requested.version";
+export const ATTR_PROMPTLAYER_PROMPT_REQUESTED_LABEL = "promptlayer.prompt.requested.label";
+/** The template came from the client's cache (rendered locally) rather than the service. */
+export const ATTR_PROMPTLAYER_PROMPT_CACHE_HIT = "promptlayer.prompt.cache_hit";
+/** Provider and API type the template resolved to, e.g. `openai` / `chat-completions`. */
+export const ATTR_PROMPTLAYER_PROVIDER_TYPE = "promptlayer.provider.type";
+export const ATTR_PROMPTLAYER_API_TYPE = "promptlayer.api.type";
+/** The request-log id `track-request` returned for this run. */
+export const ATTR_PROMPTLAYER_REQUEST_LOG_ID = "promptlayer.request_log.id";
+/** Set when the model call succeeded but logging it to PromptLayer failed (the error message). */
+export const ATTR_PROMPTLAYER_REQUEST_LOG_ERROR = "promptlayer.request_log.error";

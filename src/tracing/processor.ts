@@ -13,6 +13,7 @@ import {
 import { resolveExportConfig, type ExportOptions, type ResolvedExportConfig } from "../config.js";
 import { logger } from "../logger.js";
 import { CountingExporter, createOtlpExporter, type ExportStats } from "./exporter.js";
+import { applyRequestContext } from "./request-context.js";
 import { settleWithin } from "./timeout.js";
 
 export interface PromptLayerSpanProcessorOptions extends ExportOptions {
@@ -40,6 +41,8 @@ export class PromptLayerSpanProcessor implements SpanProcessor {
   }
 
   onStart(span: Span, parentContext: Context): void {
+    // One processor gives NodeSDK users the request context (user, session, metadata) too.
+    applyRequestContext(span, parentContext);
     this.batch.onStart(span, parentContext);
   }
 

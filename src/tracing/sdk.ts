@@ -7,10 +7,11 @@ import { context, propagation, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from "@opentelemetry/core";
 import { defaultResource, resourceFromAttributes } from "@opentelemetry/resources";
-import { TracerProvider, type SpanProcessor } from "@opentelemetry/sdk-trace";
+import { AlwaysOnSampler, ParentBasedSampler, TraceIdRatioBasedSampler, TracerProvider, type SpanProcessor } from "@opentelemetry/sdk-trace";
 import { DEFAULT_BASE_URL, resolveConfig, type InitOptions, type ResolvedConfig } from "../config.js";
 import { createConsoleLogger, logger, setLogger } from "../logger.js";
 import { PACKAGE_VERSION } from "../version.js";
+import { setContentCapture } from "./capture.js";
 import { onProcessExit } from "./exit.js";
 import { enableInstrumentations } from "./instrumentations.js";
 import type { ExportStats } from "./exporter.js";
@@ -72,6 +73,7 @@ export function init(options: TracingOptions = {}): Tracing {
   }
   const config = resolveConfig(options);
   if (config.logLevel) setLogger(createConsoleLogger(config.logLevel));
+  setContentCapture(config.captureContent);
 
   const registered = { trace: false, context: false, propagation: false };
   let tracerProvider: TracerProvider | undefined;
@@ -84,6 +86,8 @@ export function init(options: TracingOptions = {}): Tracing {
     spanProcessor = new PromptLayerSpanProcessor({ shutdownTimeoutMillis: config.shutdownTimeoutMillis }, config);
     const provider = new TracerProvider({
       resource: buildResource(config),
+      // Children follow their parent, so a trace is kept or dropped whole.
+      sampler: new ParentBasedSampler({ root: config.sampleRate >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(config.sampleRate) }),
       spanLimits: config.spanLimits,
       spanProcessors: [spanProcessor, ...(options.spanProcessors ?? [])],
     });
@@ -138,6 +142,7 @@ async function shutdownTracing(timeoutMillis?: number): Promise<boolean> {
   const state = holder[STATE];
   if (!state) return true;
   delete holder[STATE];
+  setContentCapture(undefined);
   state.removeExitHooks();
   state.disableInstrumentations();
   try {

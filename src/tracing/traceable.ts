@@ -9,11 +9,26 @@ import {
   ATTR_FUNCTION_INPUT,
   ATTR_FUNCTION_NAME,
   ATTR_FUNCTION_OUTPUT,
+  ATTR_GEN_AI_AGENT_DESCRIPTION,
+  ATTR_GEN_AI_AGENT_ID,
+  ATTR_GEN_AI_AGENT_NAME,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_TOOL_CALL_ARGUMENTS,
+  ATTR_GEN_AI_TOOL_CALL_ID,
+  ATTR_GEN_AI_TOOL_CALL_RESULT,
+  ATTR_GEN_AI_TOOL_DESCRIPTION,
+  ATTR_GEN_AI_TOOL_NAME,
+  ATTR_GEN_AI_TOOL_TYPE,
+  ATTR_GEN_AI_WORKFLOW_NAME,
+  ATTR_NODE_TYPE,
   ATTR_PROMPTLAYER_ITERATION_INCOMPLETE,
   ATTR_PROMPTLAYER_ITERATION_ITEMS,
   ATTR_PROMPTLAYER_METADATA_PREFIX,
   ATTR_PROMPTLAYER_TAGS,
+  GEN_AI_OPERATION,
+  NODE_TYPE,
 } from "../semconv.js";
+import { contentCaptureEnabled } from "./capture.js";
 import { recordError } from "./errors.js";
 import { safeStringify, type SerializeLimits } from "./serialize.js";
 import { getTracer } from "./tracer.js";
@@ -21,9 +36,26 @@ import { getTracer } from "./tracer.js";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any function shape is accepted
 type AnyFunction = (this: any, ...args: any[]) => any;
 
+/**
+ * What the function is, for the trace view and the GenAI conventions:
+ * - `agent`: span `invoke_agent {name}` (`gen_ai.agent.*`, node type LLM_SESSION)
+ * - `workflow`: span `invoke_workflow {name}` (`gen_ai.workflow.name`, LLM_SESSION)
+ * - `tool`: span `execute_tool {name}` (`gen_ai.tool.*`, CODE_EXECUTION)
+ * - `task` (default): span `{name}` (CODE_EXECUTION)
+ */
+export type TraceableKind = "agent" | "tool" | "workflow" | "task";
+
 export interface TraceableOptions<F extends AnyFunction = AnyFunction> {
-  /** Span name. Default: the function's name (the method name for decorators). */
+  /** Name of the function, agent, tool or workflow. Default: the function's name (the method name for decorators). */
   name?: string;
+  /** Default `task`. */
+  kind?: TraceableKind;
+  /** Agents and tools: `gen_ai.agent.description` / `gen_ai.tool.description`. */
+  description?: string;
+  /** Agents: `gen_ai.agent.id`. */
+  agentId?: string;
+  /** Tools: the id of the model's tool call this execution answers (`gen_ai.tool.call.id`). */
+  toolCallId?: (...args: Parameters<F>) => string | undefined;
   /** Static attributes set on every span. */
   attributes?: Attributes;
   /** Tags, recorded as `promptlayer.tags`. */
@@ -57,13 +89,45 @@ interface Plan {
   kind: SpanKind;
   attributes: Attributes;
   options: TraceableOptions;
+  isTool: boolean;
+}
+
+/** Span name and GenAI attributes of each kind. */
+function kindAttributes(kind: TraceableKind, name: string, o: TraceableOptions): { spanName: string; attributes: Attributes } {
+  switch (kind) {
+    case "agent": {
+      const attributes: Attributes = { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION.invokeAgent, [ATTR_GEN_AI_AGENT_NAME]: name, [ATTR_NODE_TYPE]: NODE_TYPE.llmSession };
+      if (o.agentId) attributes[ATTR_GEN_AI_AGENT_ID] = o.agentId;
+      if (o.description) attributes[ATTR_GEN_AI_AGENT_DESCRIPTION] = o.description;
+      return { spanName: `invoke_agent ${name}`, attributes };
+    }
+    case "workflow":
+      return {
+        spanName: `invoke_workflow ${name}`,
+        attributes: { [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION.invokeWorkflow, [ATTR_GEN_AI_WORKFLOW_NAME]: name, [ATTR_NODE_TYPE]: NODE_TYPE.llmSession },
+      };
+    case "tool": {
+      const attributes: Attributes = {
+        [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION.executeTool,
+        [ATTR_GEN_AI_TOOL_NAME]: name,
+        [ATTR_GEN_AI_TOOL_TYPE]: "function",
+        [ATTR_NODE_TYPE]: NODE_TYPE.codeExecution,
+      };
+      if (o.description) attributes[ATTR_GEN_AI_TOOL_DESCRIPTION] = o.description;
+      return { spanName: `execute_tool ${name}`, attributes };
+    }
+    default:
+      return { spanName: name, attributes: { [ATTR_NODE_TYPE]: NODE_TYPE.codeExecution } };
+  }
 }
 
 function makePlan(options: TraceableOptions, name: string): Plan {
-  const attributes: Attributes = { [ATTR_FUNCTION_NAME]: name, ...options.attributes };
+  const kind = options.kind ?? "task";
+  const { spanName, attributes: kindAttrs } = kindAttributes(kind, name, options);
+  const attributes: Attributes = { [ATTR_FUNCTION_NAME]: name, ...kindAttrs, ...options.attributes };
   if (options.tags?.length) attributes[ATTR_PROMPTLAYER_TAGS] = [...options.tags];
   for (const [k, v] of Object.entries(options.metadata ?? {})) attributes[ATTR_PROMPTLAYER_METADATA_PREFIX + k] = v;
-  return { name, kind: options.spanKind ?? SpanKind.INTERNAL, attributes, options };
+  return { name: spanName, kind: options.spanKind ?? SpanKind.INTERNAL, attributes, options, isTool: kind === "tool" };
 }
 
 /** Runs a user hook; a failing hook is logged and recording falls back to a marker. */
@@ -80,7 +144,25 @@ function runHook<T>(hook: ((v: T) => unknown) | undefined, value: T, what: strin
 function recordOutput(span: Span, plan: Plan, output: unknown): void {
   if (plan.options.captureOutput === false || !span.isRecording()) return;
   const processed = runHook(plan.options.processOutputs, output, "processOutputs");
-  span.setAttribute(ATTR_FUNCTION_OUTPUT, safeStringify(processed, plan.options.serializeLimits));
+  const json = safeStringify(processed, plan.options.serializeLimits);
+  span.setAttribute(ATTR_FUNCTION_OUTPUT, json);
+  if (plan.isTool && contentCaptureEnabled()) span.setAttribute(ATTR_GEN_AI_TOOL_CALL_RESULT, json);
+}
+
+/** Per-call input: `function_input`, and for tools the call id and (with content capture) the arguments. */
+function recordInput(span: Span, plan: Plan, args: unknown[]): void {
+  if (plan.isTool && plan.options.toolCallId) {
+    const id = runHook((a: unknown[]) => (plan.options.toolCallId as (...x: unknown[]) => unknown)(...a), args, "toolCallId");
+    if (typeof id === "string" && id) span.setAttribute(ATTR_GEN_AI_TOOL_CALL_ID, id);
+  }
+  if (plan.options.captureInput === false) return;
+  const input = runHook(plan.options.processInputs as ((a: unknown[]) => unknown) | undefined, args, "processInputs");
+  span.setAttribute(ATTR_FUNCTION_INPUT, safeStringify(input, plan.options.serializeLimits));
+  if (plan.isTool && contentCaptureEnabled()) {
+    // A tool's arguments are usually one object: record it as the arguments themselves.
+    const toolArgs = Array.isArray(input) && input.length === 1 ? input[0] : input;
+    span.setAttribute(ATTR_GEN_AI_TOOL_CALL_ARGUMENTS, safeStringify(toolArgs, plan.options.serializeLimits));
+  }
 }
 
 function isPromiseLike(v: unknown): v is PromiseLike<unknown> {
@@ -231,10 +313,7 @@ function settle(result: unknown, span: Span, ctx: Context, plan: Plan): unknown 
 function wrap<F extends AnyFunction>(fn: F, plan: Plan): F {
   const traced = function (this: unknown, ...args: unknown[]): unknown {
     const span = getTracer().startSpan(plan.name, { kind: plan.kind, attributes: plan.attributes });
-    if (plan.options.captureInput !== false && span.isRecording()) {
-      const input = runHook(plan.options.processInputs as ((a: unknown[]) => unknown) | undefined, args, "processInputs");
-      span.setAttribute(ATTR_FUNCTION_INPUT, safeStringify(input, plan.options.serializeLimits));
-    }
+    if (span.isRecording()) recordInput(span, plan, args);
     const ctx = trace.setSpan(context.active(), span);
     let result: unknown;
     try {
@@ -285,4 +364,12 @@ export function traceable(a?: unknown, b?: unknown): unknown {
   const options = (a ?? {}) as TraceableOptions;
   return ((method: AnyFunction, ctx: ClassMethodDecoratorContext) =>
     wrap(method, makePlan(options, options.name ?? String(ctx.name)))) as MethodDecorator;
+}
+
+/**
+ * A tool: `traceTool("get_weather", fn)` is `traceable(fn, { kind: "tool", name: "get_weather" })`,
+ * a span `execute_tool get_weather`, as in the official SDKs.
+ */
+export function traceTool<F extends AnyFunction>(name: string, fn: F, options: Omit<TraceableOptions<F>, "name" | "kind"> = {}): F {
+  return traceable(fn, { ...options, name, kind: "tool" });
 }

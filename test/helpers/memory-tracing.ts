@@ -3,6 +3,7 @@ import { context, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from "@opentelemetry/sdk-trace";
 import { afterAll, afterEach, beforeAll } from "vitest";
+import { RequestContextSpanProcessor } from "../../src/tracing/request-context.js";
 
 export interface MemoryTracing {
   spans(): ReadableSpan[];
@@ -11,7 +12,7 @@ export interface MemoryTracing {
 
 export function useMemoryTracing(): MemoryTracing {
   const exporter = new InMemorySpanExporter();
-  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+  const provider = new TracerProvider({ spanProcessors: [new RequestContextSpanProcessor(), new SimpleSpanProcessor({ exporter })] });
   beforeAll(() => {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     trace.setGlobalTracerProvider(provider);

@@ -1,0 +1,16 @@
+/**
+ * Whether message-like content (tool arguments and results on agent/tool spans) is recorded:
+ * what `init()` decided, else `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`, else off.
+ */
+import { genAIEnvironment } from "../config.js";
+
+const STATE = Symbol.for("promptlayer-otel.capture-content");
+type Holder = { [STATE]?: boolean };
+
+export function setContentCapture(enabled: boolean | undefined): void {
+  (globalThis as Holder)[STATE] = enabled;
+}
+
+export function contentCaptureEnabled(): boolean {
+  return (globalThis as Holder)[STATE] ?? genAIEnvironment().captureContent ?? false;
+}
