@@ -269,45 +269,63 @@ function traceAsyncIterator(it: AsyncIterator<unknown>, span: Span, ctx: Context
   return wrapped;
 }
 
+type Shape = "promise" | "thenable" | "async-iterator" | "iterator" | "value";
+
+/** What a result is. Hostile values (proxies whose traps throw) are plain values. */
+function shapeOf(result: unknown): Shape {
+  try {
+    if (result instanceof Promise) return "promise";
+    if (isPromiseLike(result)) return "thenable";
+    if (isIterator(result)) {
+      if (typeof result[Symbol.asyncIterator] === "function") return "async-iterator";
+      if (typeof result[Symbol.iterator] === "function") return "iterator";
+    }
+  } catch {
+    // Inspecting the value threw: it is not something we can wrap.
+  }
+  return "value";
+}
+
 function settle(result: unknown, span: Span, ctx: Context, plan: Plan): unknown {
-  if (result instanceof Promise) {
-    // Chain rather than observe: the caller's promise still rejects (and still surfaces as an
-    // unhandled rejection if nobody handles it), and the span ends before the caller resumes.
-    return result.then(
-      (value: unknown) => {
-        recordOutput(span, plan, value);
-        span.end();
-        return value;
-      },
-      (error: unknown) => {
-        recordError(span, error);
-        span.end();
-        throw error;
-      },
-    );
+  switch (shapeOf(result)) {
+    case "promise":
+      // Chain rather than observe: the caller's promise still rejects (and still surfaces as an
+      // unhandled rejection if nobody handles it), and the span ends before the caller resumes.
+      return (result as Promise<unknown>).then(
+        (value: unknown) => {
+          recordOutput(span, plan, value);
+          span.end();
+          return value;
+        },
+        (error: unknown) => {
+          recordError(span, error);
+          span.end();
+          throw error;
+        },
+      );
+    case "thenable":
+      // A custom thenable (e.g. an SDK's APIPromise): hand back the caller's own object so its
+      // extra methods survive, and observe it on the side.
+      (result as PromiseLike<unknown>).then(
+        (value) => {
+          recordOutput(span, plan, value);
+          span.end();
+        },
+        (error: unknown) => {
+          recordError(span, error);
+          span.end();
+        },
+      );
+      return result;
+    case "async-iterator":
+      return traceAsyncIterator(result as AsyncIterator<unknown>, span, ctx, plan);
+    case "iterator":
+      return traceSyncIterator(result as Iterator<unknown>, span, ctx, plan);
+    default:
+      recordOutput(span, plan, result);
+      span.end();
+      return result;
   }
-  if (isPromiseLike(result)) {
-    // A custom thenable (e.g. an SDK's APIPromise): hand back the caller's own object so its extra
-    // methods survive, and observe it on the side.
-    result.then(
-      (value) => {
-        recordOutput(span, plan, value);
-        span.end();
-      },
-      (error: unknown) => {
-        recordError(span, error);
-        span.end();
-      },
-    );
-    return result;
-  }
-  if (isIterator(result)) {
-    if (typeof result[Symbol.asyncIterator] === "function") return traceAsyncIterator(result as unknown as AsyncIterator<unknown>, span, ctx, plan);
-    if (typeof result[Symbol.iterator] === "function") return traceSyncIterator(result, span, ctx, plan);
-  }
-  recordOutput(span, plan, result);
-  span.end();
-  return result;
 }
 
 function wrap<F extends AnyFunction>(fn: F, plan: Plan): F {
