@@ -18,7 +18,12 @@ export function buildSpanTrees(spans: readonly ReceivedSpan[]): SpanTreeNode[] {
     const parent = node.span.parentSpanId ? nodes.get(node.span.parentSpanId) : undefined;
     (parent ? parent.children : roots).push(node);
   }
-  const byStart = (a: SpanTreeNode, b: SpanTreeNode) => (BigInt(a.span.startTimeUnixNano) < BigInt(b.span.startTimeUnixNano) ? -1 : 1);
+  // Start times may tie (the SDK stamps them in milliseconds); a stable sort then keeps arrival
+  // order, which is end order.
+  const byStart = (a: SpanTreeNode, b: SpanTreeNode) => {
+    const d = BigInt(a.span.startTimeUnixNano) - BigInt(b.span.startTimeUnixNano);
+    return d < 0n ? -1 : d > 0n ? 1 : 0;
+  };
   for (const node of nodes.values()) node.children.sort(byStart);
   return roots.sort(byStart);
 }
