@@ -18,12 +18,15 @@ export function buildSpanTrees(spans: readonly ReceivedSpan[]): SpanTreeNode[] {
     const parent = node.span.parentSpanId ? nodes.get(node.span.parentSpanId) : undefined;
     (parent ? parent.children : roots).push(node);
   }
-  // Start times may tie (the SDK stamps them in milliseconds); a stable sort then keeps arrival
-  // order, which is end order.
-  const byStart = (a: SpanTreeNode, b: SpanTreeNode) => {
-    const d = BigInt(a.span.startTimeUnixNano) - BigInt(b.span.startTimeUnixNano);
+  // Start times tie often (the SDK stamps them in whole milliseconds) and arrival order is grouped
+  // by instrumentation scope, so ties go to the span that ended first: of two siblings started in
+  // the same millisecond one after the other, the earlier one ends first.
+  const cmp = (x: string, y: string) => {
+    const d = BigInt(x) - BigInt(y);
     return d < 0n ? -1 : d > 0n ? 1 : 0;
   };
+  const byStart = (a: SpanTreeNode, b: SpanTreeNode) =>
+    cmp(a.span.startTimeUnixNano, b.span.startTimeUnixNano) || cmp(a.span.endTimeUnixNano, b.span.endTimeUnixNano);
   for (const node of nodes.values()) node.children.sort(byStart);
   return roots.sort(byStart);
 }
