@@ -20,4 +20,6 @@ export default defineConfig({
   splitting: true,
   // Span names default to function names; keep them through bundling.
   keepNames: true,
+  // Keep `node:` specifiers: `node:sqlite` has no bare-name form.
+  removeNodeProtocol: false,
 });

@@ -8,6 +8,7 @@ const USAGE = `Usage: promptlayer-otel <command>
 
 Commands:
   demo       run a traced example agent and print the trace it exported
+  dev        run the local backend (PromptLayer API, OTLP receiver, mock models); dev --help
   help       show this help
 
 Options:
@@ -23,6 +24,13 @@ async function main(argv: string[]): Promise<number> {
     case "demo":
       await runDemo();
       return 0;
+    case "dev": {
+      // Loaded on demand: the backend pulls in node:sqlite, which the other commands do not need.
+      const { runDev } = await import("./cli/dev.js");
+      const rest = [...argv];
+      rest.splice(rest.indexOf("dev"), 1);
+      return runDev(rest);
+    }
     case undefined:
     case "help":
       console.log(USAGE);

@@ -408,14 +408,15 @@ const first = (env: Env, names: string[]): string | undefined => {
 };
 
 export function providerEnvironment(env: Env = process.env): ProviderEnvironment {
-  const geminiBase = first(env, ["GEMINI_BASE_URL", "GOOGLE_GEMINI_BASE_URL"]);
+  const geminiVar = ["GEMINI_BASE_URL", "GOOGLE_GEMINI_BASE_URL"].find((n) => str(env, n) !== undefined);
+  const geminiBase = geminiVar ? str(env, geminiVar) : undefined;
   return {
     openai: { apiKey: str(env, "OPENAI_API_KEY"), baseURL: str(env, "OPENAI_BASE_URL") },
     anthropic: { apiKey: str(env, "ANTHROPIC_API_KEY"), baseURL: str(env, "ANTHROPIC_BASE_URL") },
     azure: { endpoint: str(env, "AZURE_OPENAI_ENDPOINT"), apiVersion: str(env, "OPENAI_API_VERSION"), apiKey: str(env, "AZURE_OPENAI_API_KEY") },
     google: {
       apiKey: first(env, ["GOOGLE_API_KEY", "GEMINI_API_KEY"]),
-      baseURL: stripSlash(geminiBase ? url("GEMINI_BASE_URL", geminiBase) : DEFAULT_GEMINI_BASE_URL),
+      baseURL: stripSlash(geminiVar && geminiBase ? url(geminiVar, geminiBase) : DEFAULT_GEMINI_BASE_URL),
       vertex: {
         project: first(env, ["VERTEX_AI_PROJECT_ID", "GOOGLE_PROJECT_ID", "GOOGLE_CLOUD_PROJECT"]),
         location: first(env, ["VERTEX_AI_PROJECT_LOCATION", "GOOGLE_PROJECT_LOCATION", "GOOGLE_CLOUD_PROJECT_LOCATION", "GOOGLE_CLOUD_LOCATION"]),

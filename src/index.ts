@@ -23,3 +23,48 @@ export {
 } from "./config.js";
 export { PACKAGE_VERSION as VERSION } from "./version.js";
 export { withPromptContext, getPromptContext, type PromptContext } from "./tracing/prompt-context.js";
+export { PromptLayer, type PromptLayerOptions } from "./client/index.js";
+export type { GetTemplateParams, ListTemplatesParams, PublishTemplateParams, FetchedTemplate } from "./client/templates/index.js";
+export type { RunParams, RunResult, RunStreamItem } from "./client/run/index.js";
+export type { RunWorkflowParams } from "./client/workflows.js";
+export type { LogRequestParams } from "./client/log-request.js";
+export type { TrackMetadataParams, TrackScoreParams, TrackPromptParams, TrackGroupParams } from "./client/track.js";
+export type { ProviderClassOptions, LoggedRequest } from "./client/wrappers.js";
+export type {
+  PromptTemplate,
+  PromptTemplateListItem,
+  PromptTemplatePage,
+  PromptTemplateContent,
+  ChatPromptTemplate,
+  CompletionPromptTemplate,
+  BlueprintMessage,
+  BlueprintToolCall,
+  ContentBlock,
+  PromptBlueprint,
+  PublishedTemplate,
+  RequestLog,
+  TrackRequestResponse,
+  WorkflowNodeResult,
+  WorkflowNodeResults,
+  TemplateMetadata,
+  ModelMetadata,
+  RequestErrorType,
+  RequestStatus,
+} from "./client/types.js";
+export {
+  PromptLayerAPIError,
+  PromptLayerAPIStatusError,
+  PromptLayerBadRequestError,
+  PromptLayerAuthenticationError,
+  PromptLayerPermissionDeniedError,
+  PromptLayerNotFoundError,
+  PromptLayerConflictError,
+  PromptLayerUnprocessableEntityError,
+  PromptLayerRateLimitError,
+  PromptLayerInternalServerError,
+  PromptLayerConnectionError,
+  PromptLayerTimeoutError,
+  PromptLayerValidationError,
+  PromptLayerWorkflowError,
+  PromptLayerMissingDependencyError,
+} from "./errors.js";

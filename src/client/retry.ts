@@ -1,0 +1,26 @@
+/**
+ * The retry policy of every PromptLayer API call, as plain functions so it can be read and tested
+ * on its own: 4 attempts, waiting 2 s, 4 s, 8 s (doubling, capped at 15 s) between them, and only
+ * after a 429 or a 5xx answer. Connection errors, timeouts and other 4xx fail at once: a request
+ * that may have reached the service is not repeated blindly, and a bad request stays bad.
+ */
+export const RETRY_POLICY = {
+  attempts: 4,
+  baseDelayMs: 2_000,
+  maxDelayMs: 15_000,
+} as const;
+
+/** Whether an HTTP status is worth another attempt. */
+export function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/** Wait before the attempt that follows failed attempt number `failedAttempt` (1-based). */
+export function retryDelayMs(failedAttempt: number): number {
+  return Math.min(RETRY_POLICY.baseDelayMs * 2 ** (failedAttempt - 1), RETRY_POLICY.maxDelayMs);
+}
+
+export type Sleep = (ms: number) => Promise<void>;
+
+/** Looks `setTimeout` up at call time, so `vi.useFakeTimers()` controls it. */
+export const defaultSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
