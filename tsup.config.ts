@@ -22,4 +22,6 @@ export default defineConfig({
   keepNames: true,
   // Keep `node:` specifiers: `node:sqlite` has no bare-name form.
   removeNodeProtocol: false,
+  // The web page's static files are read at run time from next to the bundle.
+  onSuccess: "node -e \"require('node:fs').cpSync('local/web', 'dist/web', { recursive: true })\"",
 });

@@ -17,6 +17,7 @@ export default defineConfig({
   plugins: [standardDecorators],
   test: {
     include: ["test/**/*.test.ts"],
+    exclude: ["test/browser/**", "**/node_modules/**"],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     // Two cores: keep child-process-heavy suites from starving each other.

@@ -2,7 +2,7 @@
  * The local backend: one HTTP server on loopback with the PromptLayer REST API the client uses,
  * the OTLP/HTTP trace receiver, and the mock model endpoints, over a SQLite store.
  *
- * Routing, in order: `/v1/traces` (OTLP) → mock model paths (`/v1/chat/completions`,
+ * Routing, in order: `/v1/traces` (OTLP) → the web page (`/`, `/assets/*`) → mock model paths (`/v1/chat/completions`,
  * `/v1/responses`, `/v1/embeddings`, `/v1/completions`, `/v1/messages`, `/v1beta/models/…`;
  * these take any provider key, like the mock server) → REST and `/api/local/*` routes (the
  * PromptLayer key: header `X-API-KEY`, or the body's `api_key` on the legacy tracking routes).
@@ -22,6 +22,7 @@ import { workflowRoutes } from "./api/workflows.js";
 import { createMockModelHandler } from "./mock/index.js";
 import { seedSampleData } from "./seed.js";
 import { MEMORY, openStore, type LocalStore } from "./store/index.js";
+import { serveWebPage } from "./web.js";
 import { WorkflowRunner } from "./workflows/runner.js";
 
 export const DEFAULT_DATA_DIR = ".promptlayer";
@@ -91,6 +92,7 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? "/", "http://localhost").pathname;
     if (path === OTLP_TRACES_PATH) return handleOtlp(req, res, services);
+    if (serveWebPage(req, res, path)) return;
     if (await mock(req, res)) return;
     return router.dispatch(req, res, services);
   };

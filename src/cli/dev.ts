@@ -57,6 +57,8 @@ export async function runDev(argv: string[]): Promise<number> {
   data:    ${backend.dataDir}
   API key: ${apiKey}${backend.apiKeyGenerated ? "  (generated; set PROMPTLAYER_API_KEY to choose your own)" : ""}
 
+Web page: ${url}/#key=${encodeURIComponent(apiKey)}
+
 Point an app at it:
   export PROMPTLAYER_BASE_URL=${url}
   export PROMPTLAYER_API_KEY=${apiKey}
