@@ -7,6 +7,7 @@ export default defineConfig({
     index: "src/index.ts",
     register: "src/register.ts",
     cli: "src/cli.ts",
+    "demo-agent": "src/cli/demo-agent.ts",
     instrumentations: "instrumentations/index.ts",
     local: "local/index.ts",
   },

@@ -1,13 +1,12 @@
 #!/usr/bin/env node
 /** `promptlayer-otel <command>` */
 import { parseArgs } from "node:util";
-import { runDemo } from "./cli/demo.js";
 import { PACKAGE_VERSION } from "./version.js";
 
 const USAGE = `Usage: promptlayer-otel <command>
 
 Commands:
-  demo       run a traced example agent and print the trace it exported
+  demo       start the local backend, run a traced example agent against it, print its trace
   dev        run the local backend (PromptLayer API, OTLP receiver, mock models); dev --help
   help       show this help
 
@@ -21,9 +20,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   switch (positionals[0]) {
-    case "demo":
-      await runDemo();
-      return 0;
+    case "demo": {
+      const { runDemo } = await import("./cli/demo.js");
+      return runDemo(argv.filter((a) => a !== "demo"));
+    }
     case "dev": {
       // Loaded on demand: the backend pulls in node:sqlite, which the other commands do not need.
       const { runDev } = await import("./cli/dev.js");

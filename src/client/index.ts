@@ -14,6 +14,7 @@ import { TemplateCache } from "./templates/cache.js";
 import { Templates } from "./templates/index.js";
 import { Group, Track } from "./track.js";
 import type { RequestLog, WorkflowNodeResults } from "./types.js";
+import { traceable } from "../tracing/traceable.js";
 import { runWorkflow, type RunWorkflowParams } from "./workflows.js";
 import { promptLayerAnthropic, promptLayerOpenAI, type AnthropicClass, type OpenAIClass, type ProviderClassOptions } from "./wrappers.js";
 
@@ -89,7 +90,13 @@ export class PromptLayer {
   runWorkflow(params: RunWorkflowParams & { returnAllOutputs: true }): Promise<WorkflowNodeResults>;
   runWorkflow(params: RunWorkflowParams): Promise<unknown>;
   runWorkflow(params: RunWorkflowParams): Promise<unknown> {
-    return runWorkflow(this.http, params, this.internals.sleep);
+    // One `invoke_workflow {name}` span over start and wait, so the run shows in the caller's trace.
+    const traced = traceable(() => runWorkflow(this.http, params, this.internals.sleep), {
+      kind: "workflow",
+      name: params.workflowName,
+      processInputs: () => ({ inputVariables: params.inputVariables, label: params.workflowLabelName, version: params.workflowVersion }),
+    });
+    return traced();
   }
 
   /** Logs a model call made outside `run()`; returns the request-log row (`id`, `prompt_version`, …). */

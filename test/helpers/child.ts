@@ -17,6 +17,8 @@ export interface RunningChild {
   child: ChildProcess;
   /** Resolves when stdout has printed `text`. */
   waitForOutput(text: string): Promise<void>;
+  /** Everything printed to stdout so far. */
+  stdout(): string;
   done: Promise<ChildResult>;
 }
 
@@ -47,6 +49,7 @@ export function startNode(args: string[], env: Record<string, string>, timeoutMs
   return {
     child,
     done,
+    stdout: () => stdout,
     waitForOutput: (text) =>
       new Promise((resolve, reject) => {
         const check = () => {
