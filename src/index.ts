@@ -25,7 +25,17 @@ export { PACKAGE_VERSION as VERSION } from "./version.js";
 export { withPromptContext, getPromptContext, type PromptContext } from "./tracing/prompt-context.js";
 export { PromptLayer, type PromptLayerOptions } from "./client/index.js";
 export type { GetTemplateParams, ListTemplatesParams, PublishTemplateParams, FetchedTemplate } from "./client/templates/index.js";
-export type { RunParams, RunResult, RunStreamItem } from "./client/run/index.js";
+export type { RunParams, RunResult, RunStreamItem, ExperimentAssignment } from "./client/run/index.js";
+export type {
+  OutcomeEvent,
+  OutcomeType,
+  ClickEvent,
+  ConversionEvent,
+  FeedbackEvent,
+  RatingEvent,
+  EngagementEvent,
+  FlushResult,
+} from "./client/events.js";
 export type { RunWorkflowParams } from "./client/workflows.js";
 export type { LogRequestParams } from "./client/log-request.js";
 export type { TrackMetadataParams, TrackScoreParams, TrackPromptParams, TrackGroupParams } from "./client/track.js";

@@ -91,6 +91,9 @@ export const ATTR_GEN_AI_TOOL_DESCRIPTION = "gen_ai.tool.description";
 export const ATTR_GEN_AI_TOOL_CALL_ID = "gen_ai.tool.call.id";
 export const ATTR_GEN_AI_TOOL_CALL_ARGUMENTS = "gen_ai.tool.call.arguments";
 export const ATTR_GEN_AI_TOOL_CALL_RESULT = "gen_ai.tool.call.result";
+/** The A/B experiment (release label) a run was made in, and the variant (version) that served it. */
+export const ATTR_PROMPTLAYER_EXPERIMENT_LABEL = "promptlayer.experiment.label";
+export const ATTR_PROMPTLAYER_EXPERIMENT_VARIANT = "promptlayer.experiment.variant";
 /** Who and what a request is about (request context). */
 export const ATTR_USER_ID = "user.id";
 export const ATTR_SESSION_ID = "session.id";

@@ -64,7 +64,7 @@ export class PromptLayer {
     this.http = new HttpClient({ apiKey: config.apiKey, baseURL: config.baseURL, timeout: config.timeout, fetch: options.fetch, sleep: internals.sleep });
     this.fallible = fallible(this.throwOnError);
     this.templates = new Templates(this.http, new TemplateCache(config.cacheTtlSeconds * 1000, internals.now), this.fallible);
-    this.track = new Track(this.http, this.fallible);
+    this.track = new Track(this.http, this.fallible, this.throwOnError, { sleep: internals.sleep });
     this.group = new Group(this.http, this.fallible);
   }
 

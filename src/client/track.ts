@@ -3,6 +3,19 @@
  * These legacy endpoints take the key in the body. Arguments are checked before anything is sent.
  */
 import { PromptLayerAPIError } from "../errors.js";
+import { logger } from "../logger.js";
+import {
+  EventQueue,
+  validateOutcome,
+  type ClickEvent,
+  type ConversionEvent,
+  type EngagementEvent,
+  type EventQueueOptions,
+  type FeedbackEvent,
+  type FlushResult,
+  type OutcomeEvent,
+  type RatingEvent,
+} from "./events.js";
 import type { Fallible } from "./fallback.js";
 import type { HttpClient } from "./http.js";
 import { compact, isPlainObject, requireId, requireInt, requireObject, requireString, requireStringMap } from "./validate.js";
@@ -35,10 +48,65 @@ export interface TrackGroupParams {
 }
 
 export class Track {
+  private queue: EventQueue | undefined;
+
   constructor(
     private readonly http: HttpClient,
     private readonly fallible: Fallible,
+    private readonly throwOnError = true,
+    private readonly eventOptions: EventQueueOptions = {},
   ) {}
+
+  // ---- outcome events (experiments): validated now, delivered in the background ----
+
+  /** A click on something the request produced. Returns false only for invalid input with `throwOnError: false`. */
+  click(event: ClickEvent): boolean {
+    return this.record("track.click", [{ type: "click", ...event }]);
+  }
+
+  /** A conversion (purchase, sign-up…) after the request, optionally with a value. */
+  conversion(event: ConversionEvent): boolean {
+    return this.record("track.conversion", [{ type: "conversion", ...event }]);
+  }
+
+  /** Thumbs up or down. Also recorded as the named score `feedback` (100 / 0). */
+  feedback(event: FeedbackEvent): boolean {
+    return this.record("track.feedback", [{ type: "feedback", ...event }]);
+  }
+
+  /** A 1–5 rating. Also recorded as the named score `rating` (scaled to 0–100). */
+  rating(event: RatingEvent): boolean {
+    return this.record("track.rating", [{ type: "rating", ...event }]);
+  }
+
+  /** Engagement, e.g. seconds spent on the answer. */
+  engagement(event: EngagementEvent): boolean {
+    return this.record("track.engagement", [{ type: "engagement", ...event }]);
+  }
+
+  /** Many events at once (all validated before any is queued). */
+  events(events: readonly OutcomeEvent[]): boolean {
+    return this.record("track.events", events);
+  }
+
+  /** Delivers queued events now; resolves with what was delivered, refused, or still pending. */
+  flush(timeoutMs?: number): Promise<FlushResult> {
+    return this.queue ? this.queue.flush(timeoutMs) : Promise.resolve({ delivered: 0, failed: [], pending: 0 });
+  }
+
+  private record(what: string, events: readonly OutcomeEvent[]): boolean {
+    try {
+      for (const e of events) validateOutcome(e);
+    } catch (error) {
+      if (this.throwOnError) throw error;
+      logger.warn(`${what} failed: ${(error as Error).message}`);
+      return false;
+    }
+    (this.queue ??= new EventQueue(this.http, this.eventOptions)).enqueue(events);
+    return true;
+  }
+
+  // ---- request annotations ----
 
   private async post(path: string, body: Record<string, unknown>): Promise<true> {
     await this.http.request({ method: "POST", path, body, bodyAuth: true });

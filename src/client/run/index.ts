@@ -37,6 +37,9 @@ import {
   ATTR_PROMPTLAYER_TAGS,
   ATTR_PROMPTLAYER_TELEMETRY_SOURCE,
   ATTR_PROMPTLAYER_TELEMETRY_SOURCE_VERSION,
+  ATTR_PROMPTLAYER_EXPERIMENT_LABEL,
+  ATTR_PROMPTLAYER_EXPERIMENT_VARIANT,
+  ATTR_USER_ID,
   NODE_TYPE,
 } from "../../semconv.js";
 import { recordError } from "../../tracing/errors.js";
@@ -73,9 +76,22 @@ export interface RunParams {
   /** Render `llm_kwargs` for another provider than the template's. */
   provider?: string;
   model?: string;
+  /**
+   * The end user. A/B releases assign each user a version, stickily (it is sent as the
+   * `user_id` metadata filter and logged as the request's `user_id` metadata).
+   */
+  externalUserId?: string;
 }
 
-/** A finished run. Keys are the service's. */
+/** The A/B assignment of a run made under a release label: which version served it. */
+export interface ExperimentAssignment {
+  /** The release label requested (the experiment). */
+  label: string;
+  /** The version the label resolved to for this user (the variant). */
+  variant: number;
+}
+
+/** A finished run. Keys are the service's, plus `experiment`. */
 export interface RunResult<Response = unknown> {
   /** The request log's id; null when the model call succeeded but logging it failed. */
   request_id: number | null;
@@ -83,6 +99,8 @@ export interface RunResult<Response = unknown> {
   raw_response: Response;
   /** The rendered template with the reply appended (the service's when logging succeeded). */
   prompt_blueprint: PromptBlueprint;
+  /** Present when the run asked for a release label. */
+  experiment?: ExperimentAssignment;
 }
 
 /** One item of a streamed run: a provider chunk and the blueprint accumulated up to it. */
@@ -92,6 +110,8 @@ export interface RunStreamItem<Chunk = unknown> {
   /** The provider's chunk, untouched (null only on the single item of an empty stream). */
   raw_response: Chunk;
   prompt_blueprint: PromptBlueprint;
+  /** Present when the run asked for a release label. */
+  experiment?: ExperimentAssignment;
 }
 
 export interface RunDeps {
@@ -111,6 +131,13 @@ function validate(p: RunParams): void {
   if (p.metadata !== undefined) requireStringMap("metadata", p.metadata);
   if (p.groupId !== undefined) requireInt("groupId", p.groupId, 1);
   if (p.modelParameterOverrides !== undefined) requireObject("modelParameterOverrides", p.modelParameterOverrides);
+  if (p.externalUserId !== undefined) requireString("externalUserId", p.externalUserId);
+}
+
+/** The end user goes into the metadata: the filter that picks the A/B arm, and the logged user. */
+function withEndUser(p: RunParams): RunParams {
+  if (p.externalUserId === undefined) return p;
+  return { ...p, metadata: { ...p.metadata, user_id: p.externalUserId } };
 }
 
 function runAttributes(p: RunParams): Attributes {
@@ -142,6 +169,7 @@ const abandonedStreams = new FinalizationRegistry<() => void>((finish) => finish
 class Run {
   private template!: PromptTemplate;
   plan!: ProviderPlan;
+  experiment: ExperimentAssignment | undefined;
   private spanId: string | null = null;
   private ended = false;
   private readonly secrets: Array<string | undefined>;
@@ -162,6 +190,11 @@ class Run {
     this.plan = planProviderCall(template, this.params.stream === true);
     this.secrets.push(this.plan.connection.apiKey);
     this.spanId = spanIdOf(this.span);
+    if (this.params.promptReleaseLabel !== undefined && typeof template.version === "number") {
+      this.experiment = { label: this.params.promptReleaseLabel, variant: template.version };
+      this.span.setAttributes({ [ATTR_PROMPTLAYER_EXPERIMENT_LABEL]: this.experiment.label, [ATTR_PROMPTLAYER_EXPERIMENT_VARIANT]: this.experiment.variant });
+    }
+    if (this.params.externalUserId !== undefined) this.span.setAttribute(ATTR_USER_ID, this.params.externalUserId);
     this.span.setAttributes({
       [ATTR_PROMPTLAYER_PROMPT_ID]: String(template.id),
       [ATTR_PROMPTLAYER_PROVIDER_TYPE]: this.plan.providerType,
@@ -234,7 +267,7 @@ class Run {
         requestStartTime: started,
         requestEndTime: new Date(),
         tags: p.tags,
-        metadata: p.metadata,
+        metadata: this.logMetadata(),
         promptId: this.template.id,
         promptVersion: this.template.version,
         promptInputVariables: p.inputVariables,
@@ -250,6 +283,12 @@ class Run {
       this.span.setAttribute(ATTR_PROMPTLAYER_REQUEST_LOG_ERROR, message);
       return undefined;
     }
+  }
+
+  /** The request's metadata, with the experiment it ran in, so results can group by variant. */
+  private logMetadata(): Record<string, string> | undefined {
+    if (!this.experiment) return this.params.metadata;
+    return { ...this.params.metadata, pl_experiment_label: this.experiment.label, pl_experiment_variant: String(this.experiment.variant) };
   }
 
   /** Logs a failed call; a stream that failed midway logs what had arrived. */
@@ -276,13 +315,14 @@ class Run {
 
 async function* streamItems(run: Run, stream: AsyncIterable<unknown>, started: Date): AsyncGenerator<RunStreamItem, void, undefined> {
   const acc = createAccumulator(run.plan.api);
+  const experiment = run.experiment ? { experiment: run.experiment } : {};
   // One item is held back so the last one can carry the request_id once the stream has ended.
   let held: RunStreamItem | undefined;
   let finished = false;
   try {
     for await (const chunk of stream) {
       acc.push(chunk);
-      const item: RunStreamItem = { request_id: null, raw_response: chunk, prompt_blueprint: run.blueprint(acc.response()) };
+      const item: RunStreamItem = { request_id: null, raw_response: chunk, prompt_blueprint: run.blueprint(acc.response()), ...experiment };
       if (held) yield held;
       held = item;
     }
@@ -305,12 +345,14 @@ async function* streamItems(run: Run, stream: AsyncIterable<unknown>, started: D
     request_id: logged?.request_id ?? null,
     raw_response: held ? held.raw_response : null,
     prompt_blueprint: logged?.prompt_blueprint ?? held?.prompt_blueprint ?? run.blueprint(response),
+    ...experiment,
   };
 }
 
 /** Runs a registry prompt; see the module comment for what is returned, logged and traced. */
-export async function runPrompt(deps: RunDeps, params: RunParams): Promise<RunResult | AsyncGenerator<RunStreamItem, void, undefined>> {
-  validate(params);
+export async function runPrompt(deps: RunDeps, given: RunParams): Promise<RunResult | AsyncGenerator<RunStreamItem, void, undefined>> {
+  validate(given);
+  const params = withEndUser(given);
   const span = getTracer().startSpan(`promptlayer.run ${params.promptName}`, { attributes: runAttributes(params) });
   const ctx = trace.setSpan(context.active(), span);
   const run = new Run(deps, params, span, ctx, (deps.providerEnv ?? providerEnvironment)());
@@ -342,5 +384,6 @@ export async function runPrompt(deps: RunDeps, params: RunParams): Promise<RunRe
     request_id: logged?.request_id ?? null,
     raw_response: response,
     prompt_blueprint: logged?.prompt_blueprint ?? run.blueprint(response),
+    ...(run.experiment ? { experiment: run.experiment } : {}),
   };
 }

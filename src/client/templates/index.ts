@@ -38,6 +38,11 @@ export interface GetTemplateParams {
   metadataFilters?: Record<string, string>;
   /** Parameters the service merges in, translated per model; bypasses the cache. */
   modelParameterOverrides?: Record<string, unknown>;
+  /**
+   * The end user, for A/B releases: sent as the `user_id` metadata filter, so each user is
+   * assigned a version stickily; the returned template's `version` is the variant. Bypasses the cache.
+   */
+  externalUserId?: string;
 }
 
 export interface ListTemplatesParams {
@@ -104,6 +109,7 @@ function validateGet(name: string, p: GetTemplateParams): void {
   if (p.inputVariables !== undefined) requireObject("inputVariables", p.inputVariables);
   if (p.metadataFilters !== undefined) requireStringMap("metadataFilters", p.metadataFilters);
   if (p.modelParameterOverrides !== undefined) requireObject("modelParameterOverrides", p.modelParameterOverrides);
+  if (p.externalUserId !== undefined) requireString("externalUserId", p.externalUserId);
 }
 
 export class Templates {
@@ -122,8 +128,9 @@ export class Templates {
   }
 
   /** Like `get`, but always throws on failure and says whether the cache answered. */
-  async fetch(name: string, params: GetTemplateParams = {}): Promise<FetchedTemplate> {
-    validateGet(name, params);
+  async fetch(name: string, given: GetTemplateParams = {}): Promise<FetchedTemplate> {
+    validateGet(name, given);
+    const params = given.externalUserId === undefined ? given : { ...given, metadataFilters: { ...given.metadataFilters, user_id: given.externalUserId } };
     if (!this.cache.enabled || bypassesCache(params)) return { template: await this.request(name, params), cacheHit: false };
 
     const key = cacheKey({ name, ...params });

@@ -1,0 +1,266 @@
+/**
+ * Outcome events — clicks, conversions, thumbs up/down, ratings, engagement — tied to logged
+ * requests, for experiments. A call validates its input and queues the event; delivery happens
+ * in the background, so a burst never blocks the caller.
+ *
+ * Wire format (works against the PromptLayer service, which keeps them as request metadata and
+ * named scores, and the local backend, which stores them as first-class events): one
+ * `POST /library-track-metadata` per request with an entry `pl_event:<type>:<eventId>` → JSON per
+ * event; feedback and ratings also as named scores (`feedback` 100/0, `rating` scaled to 0–100).
+ *
+ * Delivery guarantee: at least once while the process lives. Transient failures (network, 429,
+ * 5xx) are retried with backoff until delivered; the event id makes redelivery harmless. A
+ * permanent refusal (e.g. an unknown request id) is reported once through the logger and in
+ * `flush()`'s result. At exit a final flush is attempted (bounded); `await pl.track.flush()`
+ * before `process.exit()` delivers everything.
+ */
+import { randomUUID } from "node:crypto";
+import { PromptLayerAPIStatusError, PromptLayerValidationError } from "../errors.js";
+import { logger } from "../logger.js";
+import type { HttpClient } from "./http.js";
+import { defaultSleep, type Sleep } from "./retry.js";
+import { requireId, requireString, requireStringMap } from "./validate.js";
+
+export type OutcomeType = "click" | "conversion" | "feedback" | "rating" | "engagement";
+export const OUTCOME_TYPES: readonly OutcomeType[] = ["click", "conversion", "feedback", "rating", "engagement"];
+
+interface OutcomeBase {
+  /** The logged request the outcome belongs to (`run()`'s `request_id`). */
+  requestId: number;
+  /** What was clicked, converted… e.g. `buy-button`. */
+  label?: string;
+  /** Where it happened, e.g. `web`, `email`. */
+  source?: string;
+  /** The end user (defaults to none; experiments count unique users from the request). */
+  userId?: string;
+  metadata?: Record<string, string>;
+  /** When it happened. Default: now. */
+  timestamp?: Date;
+}
+
+export type ClickEvent = OutcomeBase;
+export interface ConversionEvent extends OutcomeBase {
+  /** Optional value of the conversion (e.g. order total). */
+  value?: number;
+}
+export interface FeedbackEvent extends OutcomeBase {
+  value: "up" | "down";
+}
+export interface RatingEvent extends OutcomeBase {
+  /** 1 to 5. */
+  value: number;
+}
+export interface EngagementEvent extends OutcomeBase {
+  /** A non-negative measure, e.g. seconds spent reading the answer. */
+  value: number;
+}
+
+export type OutcomeEvent =
+  | ({ type: "click" } & ClickEvent)
+  | ({ type: "conversion" } & ConversionEvent)
+  | ({ type: "feedback" } & FeedbackEvent)
+  | ({ type: "rating" } & RatingEvent)
+  | ({ type: "engagement" } & EngagementEvent);
+
+interface Queued {
+  id: string;
+  event: OutcomeEvent;
+  ts: string;
+}
+
+export interface FlushResult {
+  /** Events delivered since the queue was created. */
+  delivered: number;
+  /** Events the service refused for good, with the reason. */
+  failed: Array<{ event: OutcomeEvent; error: Error }>;
+  /** Events still queued (only when `flush()` hit its timeout). */
+  pending: number;
+}
+
+export interface EventQueueOptions {
+  /** Events queued at most; beyond, the oldest are dropped and counted. Default 10 000. */
+  maxQueue?: number;
+  /** Requests' events sent per round. Default 100. */
+  maxBatch?: number;
+  /** Delay before a round after the first event is queued. Default 200 ms. */
+  delayMs?: number;
+  sleep?: Sleep;
+}
+
+/** Validates one event; throws `PromptLayerValidationError`. */
+export function validateOutcome(e: OutcomeEvent): void {
+  if (!OUTCOME_TYPES.includes(e.type)) throw new PromptLayerValidationError("type", `must be one of ${OUTCOME_TYPES.join(", ")}, got ${JSON.stringify(e.type)}`);
+  requireId("requestId", e.requestId);
+  if (e.label !== undefined) requireString("label", e.label);
+  if (e.source !== undefined) requireString("source", e.source);
+  if (e.userId !== undefined) requireString("userId", e.userId);
+  if (e.metadata !== undefined) requireStringMap("metadata", e.metadata);
+  if (e.timestamp !== undefined && !(e.timestamp instanceof Date && Number.isFinite(e.timestamp.getTime()))) throw new PromptLayerValidationError("timestamp", "must be a valid Date");
+  switch (e.type) {
+    case "feedback":
+      if (e.value !== "up" && e.value !== "down") throw new PromptLayerValidationError("value", `feedback must be "up" or "down", got ${JSON.stringify(e.value)}`);
+      break;
+    case "rating":
+      if (typeof e.value !== "number" || !Number.isFinite(e.value) || e.value < 1 || e.value > 5) throw new PromptLayerValidationError("value", `a rating must be a number from 1 to 5, got ${JSON.stringify(e.value)}`);
+      break;
+    case "engagement":
+      if (typeof e.value !== "number" || !Number.isFinite(e.value) || e.value < 0) throw new PromptLayerValidationError("value", `engagement must be a non-negative number, got ${JSON.stringify(e.value)}`);
+      break;
+    case "conversion":
+      if (e.value !== undefined && (typeof e.value !== "number" || !Number.isFinite(e.value))) throw new PromptLayerValidationError("value", `a conversion value must be a number, got ${JSON.stringify(e.value)}`);
+      break;
+  }
+}
+
+/** Named scores the service understands, for feedback and ratings. */
+function scoreOf(e: OutcomeEvent): { name: string; score: number } | undefined {
+  if (e.type === "feedback") return { name: "feedback", score: e.value === "up" ? 100 : 0 };
+  if (e.type === "rating") return { name: "rating", score: Math.round(((e.value - 1) / 4) * 100) };
+  return undefined;
+}
+
+/** 429, 5xx, network and timeout failures are worth retrying; other refusals are final. */
+function isTransient(error: unknown): boolean {
+  if (error instanceof PromptLayerAPIStatusError) return error.status === 429 || error.status >= 500;
+  return !(error instanceof PromptLayerValidationError);
+}
+
+const BACKOFF_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000] as const;
+
+export class EventQueue {
+  private readonly queue: Queued[] = [];
+  private readonly failed: FlushResult["failed"] = [];
+  private delivered = 0;
+  private dropped = 0;
+  private attempt = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private pumping: Promise<void> | undefined;
+  private readonly maxQueue: number;
+  private readonly maxBatch: number;
+  private readonly delayMs: number;
+  private readonly sleep: Sleep;
+  private exitHooked = false;
+
+  constructor(
+    private readonly http: HttpClient,
+    options: EventQueueOptions = {},
+  ) {
+    this.maxQueue = options.maxQueue ?? 10_000;
+    this.maxBatch = options.maxBatch ?? 100;
+    this.delayMs = options.delayMs ?? 200;
+    this.sleep = options.sleep ?? defaultSleep;
+  }
+
+  /** Queues validated events and schedules delivery; returns at once. */
+  enqueue(events: readonly OutcomeEvent[]): void {
+    for (const event of events) {
+      this.queue.push({ id: randomUUID(), event, ts: (event.timestamp ?? new Date()).toISOString() });
+    }
+    if (this.queue.length > this.maxQueue) {
+      const over = this.queue.length - this.maxQueue;
+      this.queue.splice(0, over);
+      if (this.dropped === 0) logger.warn(`event queue full (${this.maxQueue}); dropping the oldest events`);
+      this.dropped += over;
+    }
+    this.hookExit();
+    this.schedule(this.delayMs);
+  }
+
+  /** Delivers everything queued, retrying transient failures, for at most `timeoutMs`. */
+  async flush(timeoutMs = 30_000): Promise<FlushResult> {
+    this.clearTimer();
+    const deadline = Date.now() + timeoutMs;
+    while (this.queue.length && Date.now() < deadline) {
+      await this.pump();
+      if (this.queue.length) await this.sleep(Math.min(BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)]!, Math.max(0, deadline - Date.now())));
+    }
+    if (this.queue.length) this.schedule(0);
+    return { delivered: this.delivered, failed: [...this.failed], pending: this.queue.length };
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer || this.pumping) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.pump().then(() => {
+        if (this.queue.length) this.schedule(BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)]!);
+      });
+    }, ms);
+    this.timer.unref();
+  }
+
+  private clearTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** One delivery round; concurrent callers share it. Never rejects. */
+  private pump(): Promise<void> {
+    return (this.pumping ??= this.round().finally(() => (this.pumping = undefined)));
+  }
+
+  private async round(): Promise<void> {
+    const groups = [...this.takeBatch()];
+    for (let k = 0; k < groups.length; k++) {
+      const [requestId, items] = groups[k]!;
+      try {
+        await this.send(requestId, items);
+        this.delivered += items.length;
+        this.attempt = 0;
+      } catch (error) {
+        if (isTransient(error)) {
+          // This group and the ones not yet tried go back to the front, in order; the next
+          // round retries after a backoff.
+          this.queue.unshift(...groups.slice(k).flatMap(([, list]) => list));
+          this.attempt++;
+          return;
+        }
+        const err = error instanceof Error ? error : new Error(String(error));
+        logger.warn(`could not record ${items.length} event(s) for request ${requestId}: ${err.message}`);
+        for (const q of items) this.failed.push({ event: q.event, error: err });
+      }
+    }
+  }
+
+  /** Up to `maxBatch` requests' events, grouped by request in queue order. */
+  private takeBatch(): Map<number, Queued[]> {
+    const groups = new Map<number, Queued[]>();
+    const keep: Queued[] = [];
+    for (const q of this.queue) {
+      const list = groups.get(q.event.requestId);
+      if (list) list.push(q);
+      else if (groups.size < this.maxBatch) groups.set(q.event.requestId, [q]);
+      else keep.push(q);
+    }
+    this.queue.length = 0;
+    this.queue.push(...keep);
+    return groups;
+  }
+
+  private async send(requestId: number, items: Queued[]): Promise<void> {
+    const metadata: Record<string, string> = {};
+    for (const { id, event, ts } of items) {
+      const { type, label, source, userId, metadata: extra } = event;
+      const value = "value" in event ? event.value : undefined;
+      metadata[`pl_event:${type}:${id}`] = JSON.stringify({ type, label, source, value, user_id: userId, ts, metadata: extra });
+    }
+    await this.http.request({ method: "POST", path: "/library-track-metadata", body: { request_id: requestId, metadata }, bodyAuth: true });
+    for (const { event } of items) {
+      const score = scoreOf(event);
+      if (score) await this.http.request({ method: "POST", path: "/library-track-score", body: { request_id: requestId, score: score.score, name: score.name }, bodyAuth: true });
+    }
+  }
+
+  /** A last bounded flush when the app ends with events still queued. */
+  private hookExit(): void {
+    if (this.exitHooked) return;
+    this.exitHooked = true;
+    process.once("beforeExit", () => {
+      this.exitHooked = false;
+      if (!this.queue.length) return;
+      void this.flush(5_000).then((r) => {
+        if (r.pending) logger.warn(`${r.pending} event(s) could not be delivered before exit`);
+      });
+    });
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Outcome events: validated at once, delivered in the background (a burst never blocks),
+ * retried while the service is down, none lost, refusals reported.
+ */
+import { createServer, type Server } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { PromptLayerValidationError } from "../../src/errors.js";
+import { PromptLayer } from "../../src/client/index.js";
+import { createConsoleLogger, setLogger } from "../../src/logger.js";
+
+interface Recorded {
+  path: string;
+  body: { request_id: number; metadata?: Record<string, string>; score?: number; name?: string; api_key?: string };
+}
+
+/** A tracking endpoint that can be taken down and brought back on the same port. */
+async function trackingService() {
+  const received: Recorded[] = [];
+  const sockets = new Set<Socket>();
+  let server: Server | undefined;
+  let port = 0;
+  const handler = (req: import("node:http").IncomingMessage, res: import("node:http").ServerResponse) => {
+    let raw = "";
+    req.on("data", (d) => (raw += d));
+    req.on("end", () => {
+      const body = JSON.parse(raw) as Recorded["body"];
+      if (body.request_id === 404) {
+        res.writeHead(400, { "content-type": "application/json" }).end(JSON.stringify({ success: false, message: "Request not found" }));
+        return;
+      }
+      received.push({ path: req.url ?? "", body });
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ success: true }));
+    });
+  };
+  const up = async () => {
+    server = createServer(handler);
+    server.on("connection", (s) => {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+    });
+    await new Promise<void>((r) => server!.listen(port, "127.0.0.1", r));
+    port = (server.address() as AddressInfo).port;
+  };
+  const down = () =>
+    new Promise<void>((r) => {
+      for (const s of sockets) s.destroy();
+      server!.close(() => r());
+    });
+  await up();
+  return { received, up, down, url: () => `http://127.0.0.1:${port}` };
+}
+
+let service: Awaited<ReturnType<typeof trackingService>> | undefined;
+afterEach(async () => {
+  await service?.down().catch(() => undefined);
+  setLogger(createConsoleLogger("warn"));
+});
+
+const eventsIn = (received: Recorded[]) =>
+  received.filter((r) => r.path === "/library-track-metadata").flatMap((r) => Object.entries(r.body.metadata ?? {}).map(([k, v]) => ({ key: k, request: r.body.request_id, ...(JSON.parse(v) as Record<string, unknown>) })));
+
+describe("outcome events", () => {
+  it("rejects invalid events at once with a typed error, before anything is sent", () => {
+    const pl = new PromptLayer({ apiKey: "k", baseURL: "http://127.0.0.1:9" });
+    expect(() => pl.track.rating({ requestId: 1, value: 6 })).toThrow(PromptLayerValidationError);
+    expect(() => pl.track.feedback({ requestId: 1, value: "meh" as "up" })).toThrow(/"up" or "down"/);
+    expect(() => pl.track.engagement({ requestId: 1, value: -3 })).toThrow(PromptLayerValidationError);
+    expect(() => pl.track.click({ requestId: 0 })).toThrow(PromptLayerValidationError);
+    const lenient = new PromptLayer({ apiKey: "k", baseURL: "http://127.0.0.1:9", throwOnError: false });
+    setLogger(createConsoleLogger("none"));
+    expect(lenient.track.rating({ requestId: 1, value: 0 })).toBe(false);
+  });
+
+  it("returns at once for a burst and delivers every event, grouped per request, with scores for feedback and ratings", async () => {
+    service = await trackingService();
+    const pl = new PromptLayer({ apiKey: "pl_k", baseURL: service.url() });
+    const started = performance.now();
+    for (let i = 1; i <= 300; i++) {
+      pl.track.click({ requestId: i, label: "buy", source: "web", userId: `u${i}` });
+      pl.track.feedback({ requestId: i, value: i % 2 ? "up" : "down" });
+    }
+    pl.track.events([{ type: "rating", requestId: 1, value: 5 }, { type: "conversion", requestId: 2, value: 19.99 }, { type: "engagement", requestId: 3, value: 42 }]);
+    expect(performance.now() - started).toBeLessThan(100);
+    const result = await pl.track.flush();
+    expect(result).toEqual({ delivered: 603, failed: [], pending: 0 });
+    const events = eventsIn(service.received);
+    expect(events).toHaveLength(603);
+    expect(new Set(events.map((e) => e.key)).size).toBe(603);
+    expect(events.find((e) => e.request === 5 && e.type === "click")).toMatchObject({ label: "buy", source: "web", user_id: "u5" });
+    expect(events.find((e) => e.type === "conversion")).toMatchObject({ value: 19.99, request: 2 });
+    const scores = service.received.filter((r) => r.path === "/library-track-score").map((r) => r.body);
+    expect(scores.filter((s) => s.name === "feedback")).toHaveLength(300);
+    expect(scores.find((s) => s.name === "rating")).toMatchObject({ request_id: 1, score: 100 });
+    expect(service.received.every((r) => r.body.api_key === "pl_k")).toBe(true);
+    // One metadata call per request, not per event.
+    expect(service.received.filter((r) => r.path === "/library-track-metadata")).toHaveLength(300);
+  });
+
+  it("loses nothing when the service is briefly down", async () => {
+    service = await trackingService();
+    const pl = new PromptLayer({ apiKey: "pl_k", baseURL: service.url() });
+    setLogger(createConsoleLogger("none"));
+    await service.down();
+    for (let i = 1; i <= 50; i++) pl.track.conversion({ requestId: i });
+    await new Promise((r) => setTimeout(r, 700)); // a few delivery rounds fail meanwhile
+    await service.up();
+    const result = await pl.track.flush();
+    expect(result.pending).toBe(0);
+    expect(result.failed).toEqual([]);
+    expect(eventsIn(service.received).filter((e) => e.type === "conversion")).toHaveLength(50);
+  });
+
+  it("reports events the service refuses for good (an unknown request id) instead of retrying forever", async () => {
+    service = await trackingService();
+    const pl = new PromptLayer({ apiKey: "pl_k", baseURL: service.url() });
+    setLogger(createConsoleLogger("none"));
+    pl.track.click({ requestId: 404 });
+    pl.track.click({ requestId: 7 });
+    const result = await pl.track.flush();
+    expect(result.delivered).toBe(1);
+    expect(result.failed).toHaveLength(1);
+    expect(result.failed[0]!.event).toMatchObject({ type: "click", requestId: 404 });
+    expect(result.failed[0]!.error.message).toContain("Request not found");
+  });
+});
