@@ -10,6 +10,7 @@ export default defineConfig({
     "demo-agent": "src/cli/demo-agent.ts",
     instrumentations: "instrumentations/index.ts",
     local: "local/index.ts",
+    "ai-sdk": "src/ai-sdk.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

@@ -12,6 +12,7 @@ import { DEFAULT_BASE_URL, resolveConfig, type InitOptions, type ResolvedConfig 
 import { createConsoleLogger, logger, setLogger } from "../logger.js";
 import { PACKAGE_VERSION } from "../version.js";
 import { setContentCapture } from "./capture.js";
+import { AISDKSpanProcessor } from "../integrations/ai-sdk.js";
 import { onProcessExit } from "./exit.js";
 import { enableInstrumentations } from "./instrumentations.js";
 import type { ExportStats } from "./exporter.js";
@@ -89,7 +90,8 @@ export function init(options: TracingOptions = {}): Tracing {
       // Children follow their parent, so a trace is kept or dropped whole.
       sampler: new ParentBasedSampler({ root: config.sampleRate >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(config.sampleRate) }),
       spanLimits: config.spanLimits,
-      spanProcessors: [spanProcessor, ...(options.spanProcessors ?? [])],
+      // The AI SDK processor only touches the AI SDK's spans (and ours under them); it costs a scope check otherwise.
+      spanProcessors: [new AISDKSpanProcessor(), spanProcessor, ...(options.spanProcessors ?? [])],
     });
     registered.trace = trace.setGlobalTracerProvider(provider);
     if (registered.trace) {

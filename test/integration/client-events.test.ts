@@ -57,8 +57,11 @@ afterEach(async () => {
   setLogger(createConsoleLogger("warn"));
 });
 
-const eventsIn = (received: Recorded[]) =>
-  received.filter((r) => r.path === "/library-track-metadata").flatMap((r) => Object.entries(r.body.metadata ?? {}).map(([k, v]) => ({ key: k, request: r.body.request_id, ...(JSON.parse(v) as Record<string, unknown>) })));
+type SentEvent = { key: string; request: number; type?: string; [field: string]: unknown };
+const eventsIn = (received: Recorded[]): SentEvent[] =>
+  received
+    .filter((r) => r.path === "/library-track-metadata")
+    .flatMap((r) => Object.entries(r.body.metadata ?? {}).map(([k, v]): SentEvent => ({ ...(JSON.parse(v) as Record<string, unknown>), key: k, request: r.body.request_id })));
 
 describe("outcome events", () => {
   it("rejects invalid events at once with a typed error, before anything is sent", () => {
