@@ -52,6 +52,11 @@ export async function runDev(argv: string[]): Promise<number> {
     return 1;
   }
 
+  // Listen for the stop signal before saying how to send it.
+  const stopped = new Promise<NodeJS.Signals>((resolve) => {
+    process.once("SIGINT", resolve);
+    process.once("SIGTERM", resolve);
+  });
   const { url, apiKey } = backend;
   console.log(`PromptLayer local backend listening on ${url}
   data:    ${backend.dataDir}
@@ -67,10 +72,7 @@ Point an app at it:
 
 Press Ctrl+C to stop.`);
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once("SIGINT", resolve);
-    process.once("SIGTERM", resolve);
-  });
+  const signal = await stopped;
   console.log(`\nReceived ${signal}; shutting down…`);
   await backend.close();
   console.log("Stopped.");
