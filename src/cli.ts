@@ -8,6 +8,8 @@ const USAGE = `Usage: promptlayer-otel <command>
 Commands:
   demo       start the local backend, run a traced example agent against it, print its trace
   dev        run the local backend (PromptLayer API, OTLP receiver, mock models); dev --help
+  experiments report <label>
+             an A/B experiment's results by version, with significance; experiments --help
   help       show this help
 
 Options:
@@ -30,6 +32,12 @@ async function main(argv: string[]): Promise<number> {
       const rest = [...argv];
       rest.splice(rest.indexOf("dev"), 1);
       return runDev(rest);
+    }
+    case "experiments": {
+      const { runExperiments } = await import("./cli/experiments.js");
+      const rest = [...argv];
+      rest.splice(rest.indexOf("experiments"), 1);
+      return runExperiments(rest);
     }
     case undefined:
     case "help":

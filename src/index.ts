@@ -78,3 +78,5 @@ export {
   PromptLayerWorkflowError,
   PromptLayerMissingDependencyError,
 } from "./errors.js";
+export { SKILL_PROVIDERS, type PullSkillParams, type PublishSkillParams, type UpdateSkillParams, type SkillFile, type SkillFileMove, type SkillProvider } from "./client/skills.js";
+export type { SkillCollection, SkillCollectionVersion, PulledSkillCollection, PublishedSkillCollection, UpdatedSkillCollection } from "./client/skills/types.js";

@@ -32,6 +32,7 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
 
 export function sendJson(res: ServerResponse, reply: Reply): void {
   if (res.headersSent || res.destroyed) return;
-  const text = JSON.stringify(reply.body ?? null);
-  res.writeHead(reply.status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...reply.headers }).end(text);
+  // Bytes (a skill collection's zip) go out as they are, under the reply's own content type.
+  const payload = reply.body instanceof Uint8Array ? reply.body : JSON.stringify(reply.body ?? null);
+  res.writeHead(reply.status, { "content-type": "application/json", "content-length": Buffer.byteLength(payload), ...reply.headers }).end(payload);
 }

@@ -8,7 +8,7 @@
  *                                                            labels: {label: version}, releases}]}
  *   GET /api/local/templates/{identifier}                   {…, versions: [{version, commit_message,
  *                                                            prompt_template, metadata, created_at}]}
- * Traces: see traces.ts; workflows and releases: workflows.ts, releases.ts.
+ * Traces: see traces.ts; workflows, releases and experiments: workflows.ts, releases.ts, experiments.ts.
  */
 import { NotFoundError } from "../domain/errors.js";
 import type { Json } from "../domain/json.js";

@@ -3,14 +3,16 @@
  *   POST /log-request                    header auth, 201 with the stored row
  *   POST /track-request                  legacy auth (body api_key), the SDKs' run() / proxied calls
  *   POST /library-track-metadata|score|prompt, /track-group, /create-group   legacy auth
+ *                                        (metadata `pl_event:<type>:<id>` entries are outcome events)
  *   POST /rest/track-metadata|score|prompt|group                            header-auth twins (OAS)
  */
 import { appendOutput, blueprint } from "../domain/blueprint.js";
-import { BadRequestError, NotFoundError, ValidationError } from "../domain/errors.js";
+import { BadRequestError, ConflictError, NotFoundError, ValidationError } from "../domain/errors.js";
 import type { Json } from "../domain/json.js";
 import { normalizePromptTemplate } from "../domain/prompt-template.js";
 import { apiTypeOf, readProviderCall } from "../domain/provider-io.js";
 import type { LocalStore } from "../store/index.js";
+import { eventEntries } from "./events.js";
 import { ok, type Reply } from "./http.js";
 import { requestLogBody } from "./request-view.js";
 import type { RouteContext, Router } from "./router.js";
@@ -200,11 +202,25 @@ function requestIdOf(f: Fields, store: LocalStore): number {
 
 type Annotation = (body: Json, store: LocalStore) => Json;
 
+/**
+ * Merges metadata; `pl_event:<type>:<event id>` entries are outcome events (api/events.ts) and
+ * are stored as events instead. All or nothing: one bad event fails the call and stores nothing.
+ * An event id already stored is a retried delivery and is skipped; the same id for another
+ * request or type is a sender bug, refused with 409 rather than silently dropped.
+ */
 const trackMetadata: Annotation = (body, store) => {
   const f = new Fields(body);
   const metadata = f.stringMap("metadata", { required: true, maxKey: 1024 });
+  const { events, rest } = eventEntries(metadata ?? {}, f.issues);
   const id = requestIdOf(f, store);
-  store.requests.mergeMetadata(id, metadata!);
+  store.db.transaction(() => {
+    if (Object.keys(rest).length) store.requests.mergeMetadata(id, rest);
+    for (const event of events) {
+      if (store.events.insert(id, event)) continue;
+      const first = store.events.byEventId(event.eventId)!;
+      if (first.requestId !== id || first.type !== event.type) throw new ConflictError(`Event '${event.eventId}' is already recorded as a ${first.type} event of request ${first.requestId}`);
+    }
+  });
   return { success: true };
 };
 

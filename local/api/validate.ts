@@ -61,12 +61,13 @@ export class Fields {
     return v;
   }
 
-  number(key: string, opts: Opts & { min?: number } = {}): number | undefined {
+  number(key: string, opts: Opts & { min?: number; max?: number } = {}): number | undefined {
     let v = this.value(key, opts);
     if (v === undefined) return undefined;
     if (typeof v === "string" && v.trim() !== "" && Number.isFinite(Number(v))) v = Number(v); // query strings
     if (typeof v !== "number" || !Number.isFinite(v)) return this.issue(key, "Input should be a valid number", "float_parsing");
     if (opts.min !== undefined && v < opts.min) return this.issue(key, `Input should be greater than or equal to ${opts.min}`, "greater_than_equal");
+    if (opts.max !== undefined && v > opts.max) return this.issue(key, `Input should be less than or equal to ${opts.max}`, "less_than_equal");
     return v;
   }
 

@@ -1,7 +1,10 @@
 /** The local backend's storage: one SQLite database per data directory. */
 import { MEMORY, openDb, type Db } from "./db.js";
+import { EventStore } from "./events.js";
+import { ExperimentStore } from "./experiments.js";
 import { migrate } from "./migrations.js";
 import { RequestStore } from "./requests.js";
+import { SkillStore } from "./skills.js";
 import { SpanStore } from "./spans.js";
 import { TemplateStore } from "./templates.js";
 import { WorkflowStore } from "./workflows.js";
@@ -12,8 +15,11 @@ export interface LocalStore {
   readonly db: Db;
   readonly templates: TemplateStore;
   readonly requests: RequestStore;
+  readonly events: EventStore;
+  readonly experiments: ExperimentStore;
   readonly spans: SpanStore;
   readonly workflows: WorkflowStore;
+  readonly skills: SkillStore;
   close(): void;
 }
 
@@ -32,8 +38,11 @@ export function openStore(dataDir: string = MEMORY): LocalStore {
     db,
     templates: new TemplateStore(db),
     requests: new RequestStore(db),
+    events: new EventStore(db),
+    experiments: new ExperimentStore(db),
     spans: new SpanStore(db),
     workflows,
+    skills: new SkillStore(db),
     close: () => db.close(),
   };
 }

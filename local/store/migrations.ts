@@ -174,6 +174,75 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "outcome events",
+    sql: `
+      -- Outcome events (click, conversion, feedback, rating, engagement) tied to a request.
+      -- event_id is the sender's id: a retried delivery finds it and stores nothing.
+      CREATE TABLE request_events (
+        id INTEGER PRIMARY KEY,
+        event_id TEXT NOT NULL UNIQUE,
+        request_id INTEGER NOT NULL REFERENCES request_logs(id),
+        type TEXT NOT NULL,
+        label TEXT,
+        source TEXT,
+        -- No declared type, so no affinity: numbers (rating, engagement) stay REAL, feedback's
+        -- "up"/"down" stays TEXT, and a click's "42" is not turned into a number.
+        value,
+        user_id TEXT,
+        ts TEXT NOT NULL,
+        metadata TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX request_events_request ON request_events(request_id, type);
+      -- Experiment reports select a prompt's requests by the release label they were served under;
+      -- the expression must match the one in store/experiments.ts for the planner to use it.
+      CREATE INDEX request_logs_experiment ON request_logs(prompt_id, json_extract(metadata, '$.pl_experiment_label'));
+    `,
+  },
+  {
+    version: 3,
+    name: "skill collections",
+    sql: `
+      -- Skill collections (/api/public/v2/skill-collections). Ids are UUIDs, as the service's are.
+      CREATE TABLE skill_collections (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        root_path TEXT NOT NULL,
+        folder_id INTEGER,
+        provider TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE INDEX skill_collections_root_path ON skill_collections(root_path);
+      CREATE TABLE skill_collection_versions (
+        id TEXT PRIMARY KEY,
+        collection_id TEXT NOT NULL REFERENCES skill_collections(id),
+        number INTEGER NOT NULL,
+        root_path_at_version TEXT NOT NULL,
+        provider TEXT,
+        commit_message TEXT,
+        created_at TEXT NOT NULL,
+        UNIQUE (collection_id, number)
+      );
+      -- Each version's full file set (not a diff), so any version is read without replaying history.
+      CREATE TABLE skill_collection_files (
+        version_id TEXT NOT NULL REFERENCES skill_collection_versions(id),
+        path TEXT NOT NULL,
+        content TEXT NOT NULL,
+        PRIMARY KEY (version_id, path)
+      );
+      CREATE TABLE skill_collection_labels (
+        collection_id TEXT NOT NULL REFERENCES skill_collections(id),
+        name TEXT NOT NULL,
+        version_id TEXT NOT NULL REFERENCES skill_collection_versions(id),
+        assigned_at TEXT NOT NULL,
+        PRIMARY KEY (collection_id, name)
+      );
+      CREATE INDEX skill_collection_labels_version ON skill_collection_labels(version_id);
+    `,
+  },
 ];
 
 /** Brings the schema up to the newest version. Returns the versions applied now. */

@@ -321,17 +321,70 @@ async function templatePage(name) {
 
 // ---- experiments ------------------------------------------------------------------------------
 
+const pct = (x) => (x == null ? "—" : `${(x * 100).toFixed(1)}%`);
+const fixed = (x, digits = 2) => (x == null ? "—" : Number(x).toFixed(digits));
+// Same wording as the report's verdict text (local/domain/experiment.ts formatPValue).
+const fmtP = (p) => (p == null ? "—" : p < 0.0001 ? "p < 0.0001" : `p = ${p < 0.001 ? p.toPrecision(2) : p.toFixed(p < 0.01 ? 4 : 3)}`);
+const METRIC_LABELS = { conversion: "conversion rate", click: "click rate", rating: "mean rating", score: "mean score" };
+
+// A mean with its 95% interval drawn on the metric's scale (rating 1–5, score 0–100).
+function meanCell(m, min, max) {
+  if (m.mean == null) return `<span class="muted">—</span>`;
+  const at = (x) => ((Math.min(Math.max(x, min), max) - min) / (max - min)) * 100;
+  const ci = m.ci95;
+  return `<div class="mean">${fixed(m.mean)}${ci ? ` <span class="muted">± ${fixed((ci.high - ci.low) / 2)}</span>` : ` <span class="muted">(n = 1)</span>`}</div>
+    <div class="ci" title="${esc(ci ? `95% CI ${fixed(ci.low)} – ${fixed(ci.high)}, n = ${m.n}` : `n = ${m.n}`)}">${ci ? `<span data-left="${at(ci.low)}" data-width="${Math.max(at(ci.high) - at(ci.low), 0.5)}"></span>` : ""}<i data-left="${at(m.mean)}"></i></div>`;
+}
+
+const VARIANT_ROWS = [
+  ["Traffic", (v) => (v.percentage == null ? "—" : `${esc(v.percentage)}%`)],
+  ["Requests", (v) => num(v.requests)],
+  ["Users", (v) => num(v.users)],
+  ["Conversion", (v) => `${pct(v.events.conversion.share)} <span class="muted">(${num(v.events.conversion.requests_with)})</span>`],
+  ["Click", (v) => `${pct(v.events.click.share)} <span class="muted">(${num(v.events.click.requests_with)}; ${fixed(v.events.click.rate)}/req)</span>`],
+  ["Feedback up / down", (v) => `${num(v.feedback.up)} / ${num(v.feedback.down)}${v.feedback.positive_share == null ? "" : ` <span class="muted">(${pct(v.feedback.positive_share)})</span>`}`],
+  ["Rating (95% CI)", (v) => meanCell(v.rating, 1, 5)],
+  ["Score (95% CI)", (v) => meanCell(v.score, 0, 100)],
+  ["Engagement, mean", (v) => fixed(v.engagement.mean, 1)],
+];
+
+function testRow(version, t) {
+  const statistic = t.statistic == null ? "—" : t.df == null ? `z = ${fixed(t.statistic)}` : `t = ${fixed(t.statistic)} (df ${fixed(t.df, 1)})`;
+  const outcome = t.p_value == null ? `<span class="muted">${esc(t.note ?? "")}</span>` : `${esc(fmtP(t.p_value))}${t.significant ? ` <span class="pill ok">significant</span>` : ""}`;
+  return `<tr><td>v${esc(version)}</td><td>${esc(METRIC_LABELS[t.metric] ?? t.metric)}</td><td class="muted">${esc(t.test)}</td><td class="num">${esc(statistic)}</td><td>${outcome}</td></tr>`;
+}
+
+function experimentCard(r) {
+  const e = r.experiment;
+  const verdict = r.verdict.winner != null ? `<div class="verdict win">Version ${esc(r.verdict.winner)} wins <span class="muted">${esc(r.verdict.text.replace(/^version \d+ wins /, ""))}</span></div>` : `<div class="verdict">${esc(r.verdict.text.replace(/^no/, "No"))}</div>`;
+  const bonferroni = r.alpha_per_comparison < r.alpha ? `, ${fixed(r.alpha_per_comparison, 4)} per comparison (Bonferroni)` : "";
+  return `<div class="card panel experiment">
+    <h2>${esc(e.prompt_name)} · <span class="pill label">${esc(e.label)}</span> <span class="muted">${num(r.requests)} requests · ${num(r.users)} users</span></h2>
+    ${verdict}
+    <table class="static"><thead><tr><th></th>${r.variants.map((v) => `<th class="num">v${esc(v.version)}${v.control ? ` <span class="muted">control</span>` : ""}</th>`).join("")}</tr></thead>
+      <tbody>${VARIANT_ROWS.map(([name, cell]) => `<tr><td class="muted">${esc(name)}</td>${r.variants.map((v) => `<td class="num">${cell(v)}</td>`).join("")}</tr>`).join("")}</tbody></table>
+    ${
+      r.comparisons.length
+        ? `<h2>Against control v${esc(r.control_version)} <span class="muted">alpha ${esc(r.alpha)}${esc(bonferroni)}</span></h2>
+      <table class="static"><thead><tr><th>Version</th><th>Metric</th><th>Test</th><th class="num">Statistic</th><th>p-value</th></tr></thead>
+      <tbody>${r.comparisons.flatMap((c) => c.tests.map((t) => testRow(c.version, t))).join("")}</tbody></table>`
+        : ""
+    }
+    <p class="muted">Score is the request's "${esc(r.score_name)}" score; rating counts each request's latest rating.</p></div>`;
+}
+
 async function experimentsPage() {
   setNav("experiments");
-  const { items } = await api("/api/local/releases");
-  view.innerHTML = `<h1>Experiments</h1><p class="muted">A/B releases split a release label's traffic between prompt versions.</p>
-    ${items.length ? "" : `<div class="card empty">No A/B releases configured.</div>`}
-    ${items
-      .map(
-        (r) => `<div class="card panel"><h2>${esc(r.prompt_name ?? r.prompt_id)} · ${esc(r.label)}</h2>
-        <table><thead><tr><th>Version</th><th class="num">Traffic</th></tr></thead><tbody>${(r.split ?? []).map((s) => `<tr><td>v${esc(s.version)}</td><td class="num">${esc(s.percentage)}%</td></tr>`).join("")}</tbody></table></div>`,
-      )
-      .join("")}`;
+  const { items } = await api("/api/local/experiments");
+  const reports = await Promise.all(items.map((i) => api(`/api/local/experiments/${encodeURIComponent(i.release_id)}`)));
+  view.innerHTML = `<h1>Experiments</h1><p class="muted">A/B releases split a release label's traffic between prompt versions; outcome events and scores show which version does better.</p>
+    ${reports.length ? "" : `<div class="card empty">No A/B releases configured.</div>`}
+    ${reports.map(experimentCard).join("")}`;
+  // Geometry goes through the CSSOM: the page's CSP allows no inline style attributes.
+  for (const el of view.querySelectorAll(".ci [data-left]")) {
+    el.style.left = `${el.dataset.left}%`;
+    if (el.dataset.width) el.style.width = `${el.dataset.width}%`;
+  }
 }
 
 // ---- router -----------------------------------------------------------------------------------

@@ -126,6 +126,10 @@ function isTransient(error: unknown): boolean {
 }
 
 const BACKOFF_MS = [500, 1_000, 2_000, 4_000, 8_000, 15_000, 30_000] as const;
+const SEND_CONCURRENCY = 8;
+
+/** Wait before the next round: none after a good round, a growing backoff after failures. */
+const backoff = (attempt: number): number => (attempt === 0 ? 0 : BACKOFF_MS[Math.min(attempt - 1, BACKOFF_MS.length - 1)]!);
 
 export class EventQueue {
   private readonly queue: Queued[] = [];
@@ -172,7 +176,7 @@ export class EventQueue {
     const deadline = Date.now() + timeoutMs;
     while (this.queue.length && Date.now() < deadline) {
       await this.pump();
-      if (this.queue.length) await this.sleep(Math.min(BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)]!, Math.max(0, deadline - Date.now())));
+      if (this.queue.length && this.attempt > 0) await this.sleep(Math.min(backoff(this.attempt), Math.max(0, deadline - Date.now())));
     }
     if (this.queue.length) this.schedule(0);
     return { delivered: this.delivered, failed: [...this.failed], pending: this.queue.length };
@@ -183,7 +187,7 @@ export class EventQueue {
     this.timer = setTimeout(() => {
       this.timer = undefined;
       void this.pump().then(() => {
-        if (this.queue.length) this.schedule(BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)]!);
+        if (this.queue.length) this.schedule(backoff(this.attempt));
       });
     }, ms);
     this.timer.unref();
@@ -201,24 +205,31 @@ export class EventQueue {
 
   private async round(): Promise<void> {
     const groups = [...this.takeBatch()];
-    for (let k = 0; k < groups.length; k++) {
-      const [requestId, items] = groups[k]!;
-      try {
-        await this.send(requestId, items);
-        this.delivered += items.length;
-        this.attempt = 0;
-      } catch (error) {
-        if (isTransient(error)) {
-          // This group and the ones not yet tried go back to the front, in order; the next
-          // round retries after a backoff.
-          this.queue.unshift(...groups.slice(k).flatMap(([, list]) => list));
-          this.attempt++;
-          return;
+    // A few requests in flight at once; order is kept for whatever has to be retried.
+    for (let k = 0; k < groups.length; k += SEND_CONCURRENCY) {
+      const chunk = groups.slice(k, k + SEND_CONCURRENCY);
+      const outcomes = await Promise.allSettled(chunk.map(([requestId, items]) => this.send(requestId, items)));
+      const retry: Queued[] = [];
+      outcomes.forEach((outcome, i) => {
+        const [requestId, items] = chunk[i]!;
+        if (outcome.status === "fulfilled") {
+          this.delivered += items.length;
+        } else if (isTransient(outcome.reason)) {
+          retry.push(...items);
+        } else {
+          const err = outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason));
+          logger.warn(`could not record ${items.length} event(s) for request ${requestId}: ${err.message}`);
+          for (const q of items) this.failed.push({ event: q.event, error: err });
         }
-        const err = error instanceof Error ? error : new Error(String(error));
-        logger.warn(`could not record ${items.length} event(s) for request ${requestId}: ${err.message}`);
-        for (const q of items) this.failed.push({ event: q.event, error: err });
+      });
+      if (retry.length) {
+        // These and the groups not yet tried go back to the front, in order; the next round
+        // retries after a backoff.
+        this.queue.unshift(...retry, ...groups.slice(k + SEND_CONCURRENCY).flatMap(([, list]) => list));
+        this.attempt++;
+        return;
       }
+      this.attempt = 0;
     }
   }
 

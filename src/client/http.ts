@@ -28,6 +28,11 @@ export interface ApiRequest {
    * only 429 (refused before any work) is retried. Default true.
    */
   idempotent?: boolean;
+  /**
+   * `bytes`: a 2xx body is returned as a `Uint8Array`, unread (a zip download); error bodies are
+   * still parsed as JSON for the typed error. Default `json`.
+   */
+  responseType?: "json" | "bytes";
 }
 
 export interface ApiResponse<T> {
@@ -117,6 +122,7 @@ export class HttpClient {
     const url = `${this.baseURL}${req.path}${queryString(req.query)}`;
     const what = `${req.method} ${req.path}`;
     const headers = this.headers();
+    if (req.responseType === "bytes") headers.Accept = "*/*"; // a zip, say: "application/json" would misdescribe it
     let body: string | undefined;
     if (req.body !== undefined || req.bodyAuth) {
       headers["Content-Type"] = "application/json";
@@ -125,7 +131,7 @@ export class HttpClient {
     logger.debug(`PromptLayer API ${what}`, { headers: redactHeaders(headers), body: redactBody(req.body) });
 
     for (let attempt = 1; ; attempt++) {
-      const { status, data } = await this.attempt(url, req.method, headers, body, what);
+      const { status, data } = await this.attempt(url, req.method, headers, body, what, req.responseType === "bytes");
       if (status >= 200 && status < 300) return { status, data: data as T };
       if (isRetryableStatus(status) && (req.idempotent !== false || status === 429) && attempt < RETRY_POLICY.attempts) {
         const wait = retryDelayMs(attempt);
@@ -144,7 +150,7 @@ export class HttpClient {
   }
 
   /** One HTTP exchange, body read included, under the per-attempt timeout. */
-  private async attempt(url: string, method: string, headers: Record<string, string>, body: string | undefined, what: string): Promise<ApiResponse<unknown>> {
+  private async attempt(url: string, method: string, headers: Record<string, string>, body: string | undefined, what: string, bytes = false): Promise<ApiResponse<unknown>> {
     const controller = new AbortController();
     let timedOut = false;
     // setTimeout rather than AbortSignal.timeout(): fake timers in tests control the former.
@@ -154,7 +160,8 @@ export class HttpClient {
     }, this.timeout);
     try {
       const res = await (this.fetchImpl ?? fetch)(url, { method, headers, body, signal: controller.signal });
-      return { status: res.status, data: await readJson(res) };
+      const ok = res.status >= 200 && res.status < 300;
+      return { status: res.status, data: bytes && ok ? new Uint8Array(await res.arrayBuffer()) : await readJson(res) };
     } catch (error) {
       if (timedOut) throw new PromptLayerTimeoutError(`PromptLayer API ${what} timed out after ${this.timeout} ms`, this.timeout, { cause: error });
       const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);

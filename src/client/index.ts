@@ -10,6 +10,7 @@ import { logRequest, type LogRequestParams } from "./log-request.js";
 import { runPrompt, type RunParams, type RunResult, type RunStreamItem } from "./run/index.js";
 import type { AnthropicModule, OpenAIModule } from "./run/sdk.js";
 import type { Sleep } from "./retry.js";
+import { Skills } from "./skills.js";
 import { TemplateCache } from "./templates/cache.js";
 import { Templates } from "./templates/index.js";
 import { Group, Track } from "./track.js";
@@ -50,6 +51,8 @@ export class PromptLayer {
   readonly templates: Templates;
   readonly track: Track;
   readonly group: Group;
+  /** Skill collections: pull, publish, update (rename and new versions). */
+  readonly skills: Skills;
   private readonly http: HttpClient;
   private readonly fallible: Fallible;
   private readonly internals: PromptLayerInternals;
@@ -66,6 +69,7 @@ export class PromptLayer {
     this.templates = new Templates(this.http, new TemplateCache(config.cacheTtlSeconds * 1000, internals.now), this.fallible);
     this.track = new Track(this.http, this.fallible, this.throwOnError, { sleep: internals.sleep });
     this.group = new Group(this.http, this.fallible);
+    this.skills = new Skills(this.http, this.fallible);
   }
 
   /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chooseVersion, type ReleaseConfig } from "../../local/domain/ab.js";
-import { chatTemplate, publish, startBackend, type Client } from "./backend-helpers.js";
+import { chatTemplate, pool, publish, startBackend, type Client } from "./backend-helpers.js";
 
 let client: Client;
 beforeAll(async () => {
@@ -15,21 +15,6 @@ const served = async (userId: string | undefined, extra: Record<string, string> 
   expect(res.status).toBe(200);
   return res.body.version as number;
 };
-
-/** Runs `fn` over `items` with at most `width` in flight. */
-async function pool<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!);
-      }
-    }),
-  );
-  return out;
-}
 
 describe("A/B releases on a label", () => {
   it("creates a release with 201 and validates the split", async () => {

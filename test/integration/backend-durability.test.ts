@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SchemaVersionError } from "../../local/store/migrations.js";
+import { MIGRATIONS, SchemaVersionError } from "../../local/store/migrations.js";
 import { openStore } from "../../local/store/index.js";
 import { startLocalBackend } from "../../local/server.js";
 import { bundleForChild, chatTemplate, KEY, tempDir as makeTempDir } from "./backend-helpers.js";
@@ -151,7 +151,7 @@ describe("durability", () => {
     try {
       expect(store.db.get<{ journal_mode: string }>("PRAGMA journal_mode")!.journal_mode).toBe("wal");
       expect(store.db.get<{ synchronous: number }>("PRAGMA synchronous")!.synchronous).toBe(2);
-      expect(store.db.all("SELECT version, name FROM schema_migrations")).toEqual([{ version: 1, name: "initial" }]);
+      expect(store.db.all("SELECT version, name FROM schema_migrations ORDER BY version")).toEqual(MIGRATIONS.map(({ version, name }) => ({ version, name })));
     } finally {
       store.close();
     }

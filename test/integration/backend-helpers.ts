@@ -50,6 +50,21 @@ export async function startBackend(options: LocalBackendOptions = {}): Promise<C
   };
 }
 
+/** Runs `fn` over `items` with at most `width` in flight; results in input order. */
+export async function pool<T, R>(items: T[], width: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
 export const tempDir = (prefix = "pl-backend-") => mkdtempSync(join(tmpdir(), prefix));
 
 /** A chat template in the service's publish shape. */
