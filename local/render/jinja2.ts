@@ -4,8 +4,11 @@
  * HTML-escaped (prompts are not HTML).
  */
 import nunjucks from "nunjucks";
+import { hardenNunjucks } from "../../src/client/templates/sandbox.js";
 import type { RenderResult } from "./fstring.js";
 
+// No sandbox in nunjucks: refuse the lookups that reach code (see sandbox.ts).
+hardenNunjucks(nunjucks);
 const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
 
 /** The template could not be parsed or evaluated. */

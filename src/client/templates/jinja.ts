@@ -5,6 +5,7 @@
  */
 import type { Environment, Template } from "nunjucks";
 import { PromptLayerMissingDependencyError } from "../../errors.js";
+import { hardenNunjucks } from "./sandbox.js";
 
 type Nunjucks = typeof import("nunjucks");
 
@@ -18,6 +19,7 @@ export interface JinjaRenderer {
 let loading: Promise<JinjaRenderer> | undefined;
 
 function createRenderer(nunjucks: Nunjucks): JinjaRenderer {
+  hardenNunjucks(nunjucks);
   // No loader (no file access), no autoescape: prompts are text, not HTML.
   const env: Environment = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
   const compiled = new Map<string, Template>();
