@@ -3,6 +3,7 @@
  * patching that is idempotent across both builds of this package, and `manuallyInstrument` for
  * bundled apps, undone by `disable()` like the hooked modules are.
  */
+import type { Meter } from "@opentelemetry/api";
 import { InstrumentationBase, InstrumentationNodeModuleDefinition, isWrapped } from "@opentelemetry/instrumentation";
 import { PACKAGE_VERSION } from "../../src/version.js";
 import { resolveGenAISettings, type GenAIInstrumentationConfig, type GenAISettings } from "./config.js";
@@ -10,6 +11,11 @@ import { GenAIMetrics } from "./metrics.js";
 
 export type Method = (this: unknown, ...args: unknown[]) => unknown;
 export type Proto = Record<string, unknown>;
+
+/** The API's no-op meter (what `metrics.getMeter()` gives before a provider is registered). */
+function isNoopMeter(meter: Meter): boolean {
+  return meter.constructor?.name === "NoopMeter";
+}
 
 /** Marks functions we produced, across both builds (ESM, CJS) of this package. */
 const PATCHED = Symbol.for("promptlayer-otel.patched");
@@ -73,8 +79,10 @@ export abstract class GenAIInstrumentation<C extends GenAIInstrumentationConfig>
     return (this.cachedSettings ??= resolveGenAISettings(this.getConfig()));
   }
 
-  protected get metrics(): GenAIMetrics {
-    return (this.cachedMetrics ??= new GenAIMetrics(this.meter, this.settings.latest));
+  /** Undefined while no meter provider is registered: then recording would be pure overhead. */
+  protected get metrics(): GenAIMetrics | undefined {
+    if (this.cachedMetrics === undefined && !isNoopMeter(this.meter)) this.cachedMetrics = new GenAIMetrics(this.meter, this.settings.latest);
+    return this.cachedMetrics;
   }
 
   /** Wraps `proto[name]` unless it is missing or already ours. */

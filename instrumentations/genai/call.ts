@@ -141,24 +141,28 @@ export class ModelCall {
   }
 
   response(info: ResponseInfo): void {
-    if (info.id) this.span.setAttribute(ATTR_GEN_AI_RESPONSE_ID, info.id);
+    const attrs: Attributes = {};
+    if (info.id) attrs[ATTR_GEN_AI_RESPONSE_ID] = info.id;
     if (info.model) {
       this.responseModel = info.model;
-      this.span.setAttribute(ATTR_GEN_AI_RESPONSE_MODEL, info.model);
+      attrs[ATTR_GEN_AI_RESPONSE_MODEL] = info.model;
     }
-    if (info.finishReasons?.length) this.span.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, info.finishReasons);
+    if (info.finishReasons?.length) attrs[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = info.finishReasons;
+    this.span.setAttributes(attrs);
   }
 
   setUsage(u: Usage): void {
     this.usage = u;
+    const attrs: Attributes = {};
     const set = (name: string, v: number | undefined) => {
-      if (typeof v === "number" && Number.isFinite(v)) this.span.setAttribute(name, v);
+      if (typeof v === "number" && Number.isFinite(v)) attrs[name] = v;
     };
     set(ATTR_GEN_AI_USAGE_INPUT_TOKENS, u.input);
     set(ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, u.output);
     set(ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, u.cacheRead);
     set(this.settings.latest ? ATTR_GEN_AI_USAGE_CACHE_WRITE_INPUT_TOKENS : ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, u.cacheCreation);
     set(ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, u.reasoning);
+    this.span.setAttributes(attrs);
   }
 
   /** Ends with an error: status, exception event, `error.type`. */

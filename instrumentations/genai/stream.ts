@@ -59,7 +59,8 @@ export function observeStream<Chunk>(stream: IterableStream<Chunk>, observer: St
       throw error;
     };
     return {
-      next: (...args: [] | [unknown]) => inner.next(...args).then(settle, fail),
+      // No rest parameters: this runs once per chunk. next(undefined) is next() for iterators.
+      next: (value?: unknown) => inner.next(value as never).then(settle, fail),
       return: (value?: unknown) => {
         end({ incomplete: true });
         return inner.return ? inner.return(value) : Promise.resolve({ done: true, value: value as never });

@@ -39,10 +39,10 @@ const checkOrder = traceable(
   { kind: "agent", name: "order-checker" },
 );
 
-const summarise = traceable(async function summarise(parts: string[]) {
+const summarise = traceable(async (parts: string[]) => {
   const stream = anthropic.messages.stream({ model: "claude-haiku-4-5", max_tokens: 200, messages: [{ role: "user", content: `Summarise for the customer:\n${parts.join("\n")}` }] });
   return (await stream.finalMessage()).content.map((b) => (b.type === "text" ? b.text : "")).join("");
-});
+}, { name: "summarise" });
 
 export const supportAgent = traceable(
   async (question: string) => {
