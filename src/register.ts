@@ -16,9 +16,25 @@ import { init } from "./tracing/sdk.js";
 /** Module specifiers the instrumentations patch; only these go through the ESM hook. */
 const INSTRUMENTED_MODULES = ["openai", "@anthropic-ai/sdk"];
 
+/**
+ * In-thread loader hooks (`module.registerHooks`) where this Node supports them for
+ * import-in-the-middle: they avoid the off-thread loader's round trip per module, which cost
+ * ~300 ms of start-up (bench/RESULTS.md §5). Elsewhere, the classic off-thread `module.register`.
+ */
 function installEsmHook(): void {
+  const require = createRequire(import.meta.url);
   try {
-    const require = createRequire(import.meta.url);
+    const { supportsSyncHooks } = require("import-in-the-middle/supports-sync-hooks.mjs") as { supportsSyncHooks(): boolean };
+    if (supportsSyncHooks()) {
+      const { register: registerSync } = require("import-in-the-middle/register-hooks.mjs") as { register(o: { include: string[] }): void };
+      registerSync({ include: INSTRUMENTED_MODULES });
+      return;
+    }
+  } catch (error) {
+    // require() of an ES module needs Node 22.12+; fall back to the off-thread loader below.
+    logger.debug("in-thread loader hooks unavailable; using module.register", error);
+  }
+  try {
     const hook = pathToFileURL(require.resolve("import-in-the-middle/hook.mjs")).href;
     register(hook, import.meta.url, { data: { include: INSTRUMENTED_MODULES } });
   } catch (error) {

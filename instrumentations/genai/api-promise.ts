@@ -32,30 +32,39 @@ export function isStainlessPromise(v: unknown): v is StainlessPromise {
   );
 }
 
-/** Wraps each handler so a bug in our bookkeeping can never reject the caller's promise. */
-function guard(h: CallHandlers): CallHandlers {
-  const safe =
-    <A extends unknown[]>(fn: (...a: A) => void) =>
-    (...a: A) => {
-      try {
-        fn(...a);
-      } catch {
-        // Telemetry is best effort.
-      }
-    };
-  return { onResult: safe(h.onResult), onError: safe(h.onError), onRawResponse: safe(h.onRawResponse) };
-}
+/**
+ * The handlers, made safe: the result is reported once whichever swapped path sees it first, and
+ * a bug in our bookkeeping can never reject the caller's promise. One object per call rather than
+ * a wrapper closure per handler: this runs on every model call.
+ */
+class SafeHandlers {
+  private delivered = false;
+  constructor(private readonly h: CallHandlers) {}
 
-/** The result is reported once, whichever of the swapped paths sees it first. */
-function once(h: CallHandlers): CallHandlers {
-  let delivered = false;
-  return {
-    ...h,
-    onResult: (result) => {
-      if (delivered) return;
-      delivered = true;
-      h.onResult(result);
-    },
+  readonly onResult = (result: unknown): void => {
+    if (this.delivered) return;
+    this.delivered = true;
+    try {
+      this.h.onResult(result);
+    } catch {
+      // Telemetry is best effort.
+    }
+  };
+
+  readonly onError = (error: unknown): void => {
+    try {
+      this.h.onError(error);
+    } catch {
+      // Telemetry is best effort.
+    }
+  };
+
+  readonly onRawResponse = (): void => {
+    try {
+      this.h.onRawResponse();
+    } catch {
+      // Telemetry is best effort.
+    }
   };
 }
 
@@ -63,7 +72,7 @@ const IGNORE = () => {};
 
 /** Attaches `handlers` to an SDK call's promise and returns that same promise. */
 export function observeApiPromise<T>(promise: T, unsafeHandlers: CallHandlers): T {
-  const handlers = once(guard(unsafeHandlers));
+  const handlers = new SafeHandlers(unsafeHandlers);
   if (!isStainlessPromise(promise)) {
     // An SDK shape we do not know: observe as a plain promise so the span still ends.
     if (promise instanceof Promise) promise.then(handlers.onResult, handlers.onError);
@@ -110,7 +119,7 @@ export function observeApiPromise<T>(promise: T, unsafeHandlers: CallHandlers): 
     promise.asResponse = function observedAsResponse(this: StainlessPromise) {
       const raw = asResponse.call(this);
       // withResponse() parses too (it calls parse() first); only a bare asResponse() ends here.
-      if (this.parsedPromise === undefined) raw.then(() => handlers.onRawResponse(), () => {});
+      if (this.parsedPromise === undefined) raw.then(handlers.onRawResponse, IGNORE);
       return raw;
     };
   }

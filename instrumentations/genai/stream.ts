@@ -51,7 +51,14 @@ export function observeStream<Chunk>(stream: IterableStream<Chunk>, observer: St
     }
     const settle = (r: IteratorResult<Chunk>) => {
       if (r.done) end({ incomplete: false });
-      else if (!done) guarded(() => observer.onChunk(r.value));
+      else if (!done) {
+        // Inline rather than through guarded(): no closure per chunk.
+        try {
+          observer.onChunk(r.value);
+        } catch {
+          // Our bookkeeping must never break the caller's stream.
+        }
+      }
       return r;
     };
     const fail = (error: unknown): never => {
