@@ -393,7 +393,13 @@ export interface ProviderEnvironment {
     /** `GEMINI_BASE_URL`, else `GOOGLE_GEMINI_BASE_URL`, else the public endpoint. */
     baseURL: string;
     /** Vertex AI settings, used when no key is set (`VERTEX_AI_*`, `GOOGLE_*` project/location). */
-    vertex: { project: string | undefined; location: string | undefined; credentials: string | undefined };
+    vertex: {
+      project: string | undefined;
+      location: string | undefined;
+      credentials: string | undefined;
+      /** `VERTEX_AI_BASE_URL`: a proxy or test endpoint instead of `https://{location}-aiplatform.googleapis.com`. */
+      baseURL: string | undefined;
+    };
   };
 }
 
@@ -421,6 +427,7 @@ export function providerEnvironment(env: Env = process.env): ProviderEnvironment
         project: first(env, ["VERTEX_AI_PROJECT_ID", "GOOGLE_PROJECT_ID", "GOOGLE_CLOUD_PROJECT"]),
         location: first(env, ["VERTEX_AI_PROJECT_LOCATION", "GOOGLE_PROJECT_LOCATION", "GOOGLE_CLOUD_PROJECT_LOCATION", "GOOGLE_CLOUD_LOCATION"]),
         credentials: str(env, "GOOGLE_APPLICATION_CREDENTIALS"),
+        baseURL: str(env, "VERTEX_AI_BASE_URL") ? stripSlash(url("VERTEX_AI_BASE_URL", str(env, "VERTEX_AI_BASE_URL")!)) : undefined,
       },
     },
   };

@@ -19,8 +19,11 @@ import {
 import { asArray, asNumber, asObject, asString, bearerToken, headerValue, isObject, MockHttpError, sendJson, type Dialect, type Json, type MockContext } from "./http.js";
 import { writeSse } from "./sse.js";
 
-/** `/v1beta/models/{model}:{method}` (the v1 surface has the same shape). */
-export const GEMINI_PATH = /^\/(v1beta|v1)\/models\/([^/:]+):([A-Za-z]+)$/;
+/**
+ * `/v1beta/models/{model}:{method}` (the v1 surface has the same shape), and Vertex AI's
+ * `/v1/projects/{p}/locations/{l}/publishers/google/models/{model}:{method}`.
+ */
+export const GEMINI_PATH = /^\/(v1beta|v1)\/(?:projects\/[^/]+\/locations\/[^/]+\/publishers\/google\/)?models\/([^/:]+):([A-Za-z]+)$/;
 
 function grpcStatus(status: number): string {
   const names: Record<number, string> = {

@@ -8,6 +8,7 @@ import { PromptLayerConfigError } from "../../errors.js";
 import type { ProviderEnvironment } from "../../config.js";
 import type { JsonObject } from "../types.js";
 import { isPlainObject } from "../validate.js";
+import { vertexAccessToken } from "./google-auth.js";
 
 /** A non-2xx answer from Gemini. `status` drives the logged `error_type`. */
 export class GeminiAPIError extends Error {
@@ -104,16 +105,33 @@ async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerator<unkn
   }
 }
 
-export async function callGemini(kwargs: JsonObject, stream: boolean, env: ProviderEnvironment["google"], fetchImpl: typeof fetch = fetch): Promise<unknown> {
-  if (!env.apiKey) {
-    throw new PromptLayerConfigError("GOOGLE_API_KEY", undefined, "a Gemini API key (GOOGLE_API_KEY or GEMINI_API_KEY); run() does not support Vertex AI credentials");
+/** Where the call goes and how it authenticates: the Gemini API with a key, or Vertex AI. */
+async function endpoint(model: string, stream: boolean, env: ProviderEnvironment["google"], fetchImpl: typeof fetch): Promise<{ url: string; headers: Record<string, string> }> {
+  const method = stream ? "streamGenerateContent?alt=sse" : "generateContent";
+  if (env.apiKey) return { url: `${env.baseURL}/v1beta/models/${modelPath(model)}:${method}`, headers: { "x-goog-api-key": env.apiKey } };
+  const { project, location = "us-central1", credentials, baseURL } = env.vertex;
+  if (!project || !credentials) {
+    throw new PromptLayerConfigError(
+      "GOOGLE_API_KEY",
+      undefined,
+      "a Gemini API key (GOOGLE_API_KEY or GEMINI_API_KEY), or Vertex AI settings: a project (VERTEX_AI_PROJECT_ID / GOOGLE_CLOUD_PROJECT) and GOOGLE_APPLICATION_CREDENTIALS",
+    );
   }
+  const host = baseURL ?? (location === "global" ? "https://aiplatform.googleapis.com" : `https://${location}-aiplatform.googleapis.com`);
+  const token = await vertexAccessToken(credentials, fetchImpl);
+  return {
+    url: `${host}/v1/projects/${encodeURIComponent(project)}/locations/${encodeURIComponent(location)}/publishers/google/models/${modelPath(model)}:${method}`,
+    headers: { authorization: `Bearer ${token}` },
+  };
+}
+
+export async function callGemini(kwargs: JsonObject, stream: boolean, env: ProviderEnvironment["google"], fetchImpl: typeof fetch = fetch): Promise<unknown> {
   const model = typeof kwargs.model === "string" ? kwargs.model : undefined;
   if (!model) throw new PromptLayerConfigError("llm_kwargs.model", kwargs.model, "a Gemini model name");
-  const url = `${env.baseURL}/v1beta/models/${modelPath(model)}:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`;
+  const { url, headers } = await endpoint(model, stream, env, fetchImpl);
   const res = await fetchImpl(url, {
     method: "POST",
-    headers: { "content-type": "application/json", "x-goog-api-key": env.apiKey },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(geminiRequestBody(kwargs)),
   });
   if (!res.ok) throw await errorFrom(res);

@@ -63,7 +63,7 @@ function familyOf(provider: string, model: string | undefined): ProviderFamily {
   }
   throw new PromptLayerValidationError(
     "provider",
-    `run() cannot call provider "${provider}"${model ? ` (model ${model})` : ""}; supported: openai, openai.azure, anthropic, google (and vertexai Gemini models with a Gemini API key)`,
+    `run() cannot call provider "${provider}"${model ? ` (model ${model})` : ""}; supported: openai, openai.azure, anthropic, google, and vertexai Gemini models (Gemini API key or Vertex AI credentials)`,
   );
 }
 
