@@ -8,6 +8,8 @@
  *   POST /v1/responses                 OpenAI responses (+ stream)
  *   POST /v1/embeddings                OpenAI embeddings (float or base64)
  *   POST /v1/completions               OpenAI legacy completions (+ stream)
+ *   POST /openai/deployments/{d}/{chat/completions|completions|embeddings|responses}, /openai/v1/…
+ *                                      the same, Azure OpenAI style (`api-key` header)
  *   POST /v1/messages                  Anthropic messages (+ stream)
  *   POST /v1/messages/count_tokens     Anthropic token counting
  *   POST /v1beta/models/{m}:generateContent | :streamGenerateContent | :countTokens   Gemini
@@ -51,7 +53,7 @@ import { handleChatCompletions } from "./openai-chat.js";
 import { handleCompletions } from "./openai-completions.js";
 import { handleEmbeddings } from "./openai-embeddings.js";
 import { handleResponses } from "./openai-responses.js";
-import { openAIDialect } from "./openai-shared.js";
+import { azureOpenAIDialect, openAIDialect } from "./openai-shared.js";
 
 export { MOCK_CHUNKS_HEADER, MOCK_CUT_AFTER_HEADER, MOCK_LATENCY_HEADER, MOCK_STATUS_HEADER } from "./faults.js";
 export { countTokens, DEFAULT_STREAM_CHUNKS } from "./content.js";
@@ -81,6 +83,9 @@ interface Route {
   handle: (ctx: MockContext) => Promise<void>;
 }
 
+/** `/openai/deployments/{deployment}/{api}` and the deployment-less `/openai/v1/{api}`. */
+const AZURE_PATH = /^\/openai\/(?:deployments\/[^/]+|v1)\/(chat\/completions|completions|embeddings|responses)$/;
+
 function routeFor(path: string): Route | undefined {
   switch (path) {
     case "/v1/chat/completions":
@@ -95,6 +100,12 @@ function routeFor(path: string): Route | undefined {
       return { dialect: anthropicDialect, handle: handleMessages };
     case "/v1/messages/count_tokens":
       return { dialect: anthropicDialect, handle: handleCountTokens };
+  }
+  // Azure OpenAI: the same APIs under a deployment (`api-key` header or bearer token).
+  const azure = AZURE_PATH.exec(path);
+  if (azure) {
+    const handle = { "chat/completions": handleChatCompletions, completions: handleCompletions, embeddings: handleEmbeddings, responses: handleResponses }[azure[1]!];
+    if (handle) return { dialect: azureOpenAIDialect, handle };
   }
   const gemini = GEMINI_PATH.exec(path);
   if (gemini) return { dialect: geminiDialect, handle: (ctx) => handleGemini(ctx, decodeURIComponent(gemini[2]!), gemini[3]!) };

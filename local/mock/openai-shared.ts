@@ -24,6 +24,12 @@ export const openAIDialect: Dialect = {
   requestId: (seed) => `req_${hashHex(seed, "request-id", 32)}`,
 };
 
+/** Azure OpenAI: the same wire format, authenticated by an `api-key` header (or a bearer token). */
+export const azureOpenAIDialect: Dialect = {
+  ...openAIDialect,
+  authorized: (req) => bearerToken(req) !== undefined || (typeof req.headers["api-key"] === "string" && req.headers["api-key"].length > 0),
+};
+
 export const systemFingerprint = (model: string) => `fp_${hashHex(model, "fingerprint", 10)}`;
 export const toolCallId = (seed: string, label: string) => `call_${hashChars(seed, label, 24)}`;
 

@@ -440,7 +440,10 @@ describe("content controls", () => {
 describe("providers", () => {
   it("names Azure OpenAI clients azure.ai.openai", async () => {
     const azure = new AzureOpenAI({ apiKey: "k", endpoint: h.mockUrl(), apiVersion: "2024-10-21", deployment: "gpt-4o", maxRetries: 0 });
-    await azure.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] }).catch(() => undefined);
-    expect(onlySpan(h.tracing).attributes["gen_ai.provider.name"]).toBe("azure.ai.openai");
+    const res = await azure.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }] });
+    expect(res.choices[0]!.message.role).toBe("assistant");
+    const span = onlySpan(h.tracing);
+    expect(span.attributes["gen_ai.provider.name"]).toBe("azure.ai.openai");
+    expect(span.attributes["gen_ai.usage.output_tokens"]).toBeGreaterThan(0);
   });
 });
