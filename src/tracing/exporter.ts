@@ -52,6 +52,8 @@ export interface ExportStats {
 /** Delegates to the real exporter and keeps `stats` current; reports the first failure once. */
 export class CountingExporter implements SpanExporter {
   private warned = false;
+  /** Exports not yet answered, so a flush can wait for the batch already on its way. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     private readonly inner: SpanExporter,
@@ -60,16 +62,29 @@ export class CountingExporter implements SpanExporter {
   ) {}
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    let settle!: () => void;
+    const pending = new Promise<void>((resolve) => (settle = resolve));
+    this.inFlight.add(pending);
+    const finish = (result: ExportResult) => {
+      this.inFlight.delete(pending);
+      settle();
+      done(result);
+    };
     try {
       this.inner.export(spans, (result) => {
         if (result.code === ExportResultCode.SUCCESS) this.stats.exported += spans.length;
         else this.fail(spans.length, result.error);
-        done(result);
+        finish(result);
       });
     } catch (error) {
       this.fail(spans.length, error);
-      done({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+      finish({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
     }
+  }
+
+  /** Resolves when every export started so far has been answered. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 
   private fail(count: number, error: unknown): void {

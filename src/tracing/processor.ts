@@ -28,6 +28,7 @@ export class PromptLayerSpanProcessor implements SpanProcessor {
   readonly endpoint: string;
   private readonly stats: ExportStats = { ended: 0, exported: 0, failed: 0 };
   private readonly batch: BatchSpanProcessor;
+  private readonly exporter: CountingExporter;
   private readonly timeoutMillis: number;
   private reported = false;
   private finishedInTime = true;
@@ -36,8 +37,8 @@ export class PromptLayerSpanProcessor implements SpanProcessor {
     const cfg = resolved ?? resolveExportConfig(options, process.env, { otlpEnv: false });
     this.endpoint = cfg.endpoint;
     this.timeoutMillis = options.shutdownTimeoutMillis ?? 5000;
-    const exporter = new CountingExporter(options.exporter ?? createOtlpExporter(cfg), this.stats, cfg.endpoint);
-    this.batch = new BatchSpanProcessor({ exporter, ...cfg.batch });
+    this.exporter = new CountingExporter(options.exporter ?? createOtlpExporter(cfg), this.stats, cfg.endpoint);
+    this.batch = new BatchSpanProcessor({ exporter: this.exporter, ...cfg.batch });
   }
 
   onStart(span: Span, parentContext: Context): void {
@@ -52,9 +53,13 @@ export class PromptLayerSpanProcessor implements SpanProcessor {
     this.batch.onEnd(span);
   }
 
-  /** Exports everything queued; resolves (never rejects) within the shutdown timeout. */
+  /**
+   * Exports everything queued and waits for exports already under way (the batch processor's own
+   * flush does not); resolves (never rejects) within the shutdown timeout.
+   */
   async forceFlush(): Promise<void> {
-    if (!(await settleWithin(this.guard(this.batch.forceFlush()), this.timeoutMillis))) {
+    const flushed = this.guard(this.batch.forceFlush()).then(() => this.exporter.settled());
+    if (!(await settleWithin(flushed, this.timeoutMillis))) {
       this.finishedInTime = false;
       logger.warn(`forceFlush did not finish within ${this.timeoutMillis} ms`);
     }

@@ -150,3 +150,32 @@ describe("export failures", () => {
     }
   });
 });
+
+describe("forceFlush", () => {
+  it("returns only once an export already under way has been answered", async () => {
+    const { createServer } = await import("node:http");
+    let delivered = 0;
+    const slow = createServer((req, res) => {
+      req.resume();
+      req.on("end", () =>
+        setTimeout(() => {
+          delivered++;
+          res.writeHead(200, { "content-type": "application/x-protobuf" }).end();
+        }, 300),
+      );
+    });
+    await new Promise<void>((r) => slow.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(slow.address() as import("node:net").AddressInfo).port}/v1/traces`;
+    try {
+      // Batches of one, exported at once: the first export is in flight when forceFlush is called.
+      init({ endpoint: url, handleExit: false, instrumentations: false, batch: { maxExportBatchSize: 1, scheduledDelayMillis: 0 } });
+      await workflow("in flight");
+      await new Promise((r) => setTimeout(r, 50));
+      await forceFlush();
+      expect(delivered).toBeGreaterThanOrEqual(2);
+    } finally {
+      await shutdown();
+      slow.close();
+    }
+  });
+});
