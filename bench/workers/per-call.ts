@@ -4,16 +4,14 @@
  * streaming calls in interleaved batches.
  */
 import { setTimeout as sleep } from "node:timers/promises";
+import type { Iterations } from "../config.js";
 import { sendResult } from "../lib/child.js";
 import { callsOf, prepare, SDK_PACKAGE, supportedRanges, type HarnessSpec } from "../lib/harness.js";
 import type { SpanCounter, SpanSample } from "../lib/tracing.js";
 import { SCENARIOS, type BenchClient, type Scenario } from "../workload.js";
 
-export interface PerCallSpec extends HarnessSpec {
-  warmup: Record<Scenario, number>;
-  batches: number;
-  calls: Record<Scenario, number>;
-}
+/** One SDK variant measured with one transport's iteration counts. */
+export interface PerCallSpec extends HarnessSpec, Iterations {}
 
 export interface Sample {
   cpuUs: number;
