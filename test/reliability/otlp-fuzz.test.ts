@@ -23,7 +23,9 @@ const anyValue = fc.oneof(
   fc.string().map((s) => ({ stringValue: s })),
   fc.boolean().map((b) => ({ boolValue: b })),
   fc.integer().map((n) => ({ intValue: String(n) })),
-  fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => ({ doubleValue: d })),
+  // JSON text cannot carry -0 (JSON.stringify(-0) is "0") while protobuf can, so the same request
+  // is only expressible in both encodings without it.
+  fc.double({ noNaN: true, noDefaultInfinity: true }).filter((d) => !Object.is(d, -0)).map((d) => ({ doubleValue: d })),
 );
 const span = fc.record({
   traceId: hex(16),
