@@ -11,6 +11,7 @@ export default defineConfig({
     instrumentations: "instrumentations/index.ts",
     local: "local/index.ts",
     "ai-sdk": "src/ai-sdk.ts",
+    "openai-agents": "src/openai-agents.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

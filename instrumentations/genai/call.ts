@@ -2,7 +2,8 @@
  * One model call: its CLIENT span, attributes, content and metrics, ended exactly once whatever
  * path ends it (response, stream end, error, abort, abandonment).
  */
-import { SpanKind, type Attributes, type Span, type Tracer } from "@opentelemetry/api";
+import { SpanKind, trace, type Attributes, type Context, type Span, type Tracer } from "@opentelemetry/api";
+import { activeParentContext, isFrameworkModelSpan } from "../../src/tracing/ambient-parent.js";
 import { recordError, errorType } from "../../src/tracing/errors.js";
 import {
   ATTR_ERROR_TYPE,
@@ -62,8 +63,8 @@ export interface ResponseInfo {
 const now = () => performance.now();
 
 /** The registry prompt this call runs for, when `run()` (or the app) set one in the context. */
-function promptAttributes(): Attributes | undefined {
-  const prompt = getPromptContext();
+function promptAttributes(parent: Context): Attributes | undefined {
+  const prompt = getPromptContext(parent);
   if (!prompt) return undefined;
   const attrs: Attributes = { [ATTR_NODE_TYPE]: NODE_TYPE.llmCall, [ATTR_PROMPTLAYER_PROMPT_NAME]: prompt.name };
   if (prompt.id !== undefined) attrs[ATTR_PROMPTLAYER_PROMPT_ID] = String(prompt.id);
@@ -76,6 +77,12 @@ function promptAttributes(): Attributes | undefined {
   return attrs;
 }
 
+/** A framework (e.g. an agents SDK) already has a span for this very call: it is the one logged. */
+function frameworkAttributes(parent: Span | undefined): Attributes | undefined {
+  if (!isFrameworkModelSpan(parent)) return undefined;
+  return { [ATTR_PROMPTLAYER_REQUEST_LOG_MANAGED]: true, [ATTR_PROMPTLAYER_REQUEST_LOG_SPAN_ID]: parent!.spanContext().spanId };
+}
+
 export class ModelCall {
   private ended = false;
   private readonly startedAt = now();
@@ -86,12 +93,14 @@ export class ModelCall {
 
   private constructor(
     readonly span: Span,
+    /** The parent context with this call's span set: where the SDK call itself runs. */
+    readonly context: Context,
     readonly settings: GenAISettings,
     private readonly metrics: GenAIMetrics | undefined,
     private readonly metricAttributes: Attributes,
   ) {}
 
-  static start(tracer: Tracer, settings: GenAISettings, metrics: GenAIMetrics | undefined, info: CallInfo): ModelCall {
+  static start(tracer: Tracer, settings: GenAISettings, metrics: GenAIMetrics | undefined, info: CallInfo, parent: Context = activeParentContext()): ModelCall {
     // Sampling-relevant attributes go in at start.
     const base: Attributes = {
       [ATTR_GEN_AI_OPERATION_NAME]: info.operation,
@@ -102,11 +111,13 @@ export class ModelCall {
       base[ATTR_SERVER_ADDRESS] = info.server.address;
       base[ATTR_SERVER_PORT] = info.server.port;
     }
-    const span = tracer.startSpan(info.model ? `${info.operation} ${info.model}` : info.operation, {
-      kind: SpanKind.CLIENT,
-      attributes: { ...base, ...info.attributes, ...promptAttributes() },
-    });
-    return new ModelCall(span, settings, metrics, base);
+    const parentSpan = trace.getSpan(parent);
+    const span = tracer.startSpan(
+      info.model ? `${info.operation} ${info.model}` : info.operation,
+      { kind: SpanKind.CLIENT, attributes: { ...base, ...info.attributes, ...promptAttributes(parent), ...frameworkAttributes(parentSpan) } },
+      parent,
+    );
+    return new ModelCall(span, trace.setSpan(parent, span), settings, metrics, base);
   }
 
   get isEnded(): boolean {

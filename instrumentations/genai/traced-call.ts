@@ -2,7 +2,7 @@
  * The body of every patched model method: start the span, record the request, call the SDK in
  * the span's context, and observe — never replace — what the SDK returns.
  */
-import { context, trace, type Tracer } from "@opentelemetry/api";
+import { context, type Tracer } from "@opentelemetry/api";
 import { observeApiPromise } from "./api-promise.js";
 import { ModelCall, type CallInfo } from "./call.js";
 import type { GenAISettings } from "./config.js";
@@ -53,7 +53,7 @@ export function tracedCall<Params, Result, Chunk>(
 
   let result: unknown;
   try {
-    result = context.with(trace.setSpan(context.active(), call.span), invoke);
+    result = context.with(call.context, invoke);
   } catch (error) {
     call.fail(error);
     throw error;

@@ -31,6 +31,7 @@ import {
 import { contentCaptureEnabled } from "./capture.js";
 import { recordError } from "./errors.js";
 import { safeStringify, type SerializeLimits } from "./serialize.js";
+import { activeParentContext } from "./ambient-parent.js";
 import { getTracer } from "./tracer.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any function shape is accepted
@@ -330,9 +331,10 @@ function settle(result: unknown, span: Span, ctx: Context, plan: Plan): unknown 
 
 function wrap<F extends AnyFunction>(fn: F, plan: Plan): F {
   const traced = function (this: unknown, ...args: unknown[]): unknown {
-    const span = getTracer().startSpan(plan.name, { kind: plan.kind, attributes: plan.attributes });
+    const parent = activeParentContext();
+    const span = getTracer().startSpan(plan.name, { kind: plan.kind, attributes: plan.attributes }, parent);
     if (span.isRecording()) recordInput(span, plan, args);
-    const ctx = trace.setSpan(context.active(), span);
+    const ctx = trace.setSpan(parent, span);
     let result: unknown;
     try {
       result = context.with(ctx, fn, this as ThisParameterType<F>, ...args);

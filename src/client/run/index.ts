@@ -45,6 +45,7 @@ import {
 import { recordError } from "../../tracing/errors.js";
 import { withPromptContext, type PromptContext } from "../../tracing/prompt-context.js";
 import { safeStringify } from "../../tracing/serialize.js";
+import { activeParentContext } from "../../tracing/ambient-parent.js";
 import { getTracer } from "../../tracing/tracer.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../../version.js";
 import type { HttpClient } from "../http.js";
@@ -353,8 +354,9 @@ async function* streamItems(run: Run, stream: AsyncIterable<unknown>, started: D
 export async function runPrompt(deps: RunDeps, given: RunParams): Promise<RunResult | AsyncGenerator<RunStreamItem, void, undefined>> {
   validate(given);
   const params = withEndUser(given);
-  const span = getTracer().startSpan(`promptlayer.run ${params.promptName}`, { attributes: runAttributes(params) });
-  const ctx = trace.setSpan(context.active(), span);
+  const parent = activeParentContext();
+  const span = getTracer().startSpan(`promptlayer.run ${params.promptName}`, { attributes: runAttributes(params) }, parent);
+  const ctx = trace.setSpan(parent, span);
   const run = new Run(deps, params, span, ctx, (deps.providerEnv ?? providerEnvironment)());
   try {
     await run.prepare();

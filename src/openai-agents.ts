@@ -1,0 +1,2 @@
+/** `promptlayer-otel/openai-agents`: the OpenAI Agents SDK integration (see `src/integrations/openai-agents/`). */
+export * from "./integrations/openai-agents/index.js";
