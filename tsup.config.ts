@@ -12,6 +12,7 @@ export default defineConfig({
     local: "local/index.ts",
     "ai-sdk": "src/ai-sdk.ts",
     "openai-agents": "src/openai-agents.ts",
+    "claude-agents": "src/claude-agents.ts",
   },
   format: ["esm", "cjs"],
   dts: true,

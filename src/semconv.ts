@@ -41,6 +41,7 @@ export const NODE_TYPE = {
 
 /** OpenTelemetry general: low-cardinality error class. */
 export const ATTR_ERROR_TYPE = "error.type";
+export const ATTR_HTTP_RESPONSE_STATUS_CODE = "http.response.status_code";
 /** Fallback `error.type` when nothing better is known. */
 export const ERROR_TYPE_OTHER = "_OTHER";
 

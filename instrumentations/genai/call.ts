@@ -2,7 +2,7 @@
  * One model call: its CLIENT span, attributes, content and metrics, ended exactly once whatever
  * path ends it (response, stream end, error, abort, abandonment).
  */
-import { SpanKind, trace, type Attributes, type Context, type Span, type Tracer } from "@opentelemetry/api";
+import { SpanKind, trace, type Attributes, type Context, type Span, type TimeInput, type Tracer } from "@opentelemetry/api";
 import { activeParentContext, isFrameworkModelSpan } from "../../src/tracing/ambient-parent.js";
 import { recordError, errorType } from "../../src/tracing/errors.js";
 import {
@@ -43,6 +43,8 @@ export interface CallInfo {
   server?: { address: string; port: number } | undefined;
   /** Request attributes known up front. */
   attributes: Attributes;
+  /** When the call began, if earlier than now (a framework reporting a call after the fact). */
+  startTime?: TimeInput;
 }
 
 /** Token counts as the conventions define them: `input` includes cached tokens. */
@@ -114,7 +116,7 @@ export class ModelCall {
     const parentSpan = trace.getSpan(parent);
     const span = tracer.startSpan(
       info.model ? `${info.operation} ${info.model}` : info.operation,
-      { kind: SpanKind.CLIENT, attributes: { ...base, ...info.attributes, ...promptAttributes(parent), ...frameworkAttributes(parentSpan) } },
+      { kind: SpanKind.CLIENT, attributes: { ...base, ...info.attributes, ...promptAttributes(parent), ...frameworkAttributes(parentSpan) }, startTime: info.startTime },
       parent,
     );
     return new ModelCall(span, trace.setSpan(parent, span), settings, metrics, base);

@@ -6,27 +6,15 @@
 import { SpanStatusCode, trace, type Context, type Span } from "@opentelemetry/api";
 import type { ModelCall } from "../../../instrumentations/genai/call.js";
 import type { GenAISettings } from "../../../instrumentations/genai/config.js";
-import { DEFAULT_MAX_CONTENT_LENGTH, type ContentHook } from "../../../instrumentations/genai/content.js";
-import { genAIEnvironment } from "../../config.js";
 import { ATTR_ERROR_TYPE } from "../../semconv.js";
 import { activeParentContext, registerParentResolver } from "../../tracing/ambient-parent.js";
-import { contentCaptureEnabled } from "../../tracing/capture.js";
 import { getTracer } from "../../tracing/tracer.js";
+import { integrationSettings, type IntegrationContentOptions } from "../genai-settings.js";
 import { finishModelCall, isModelSpan, startModelCall } from "./model-calls.js";
 import { finishSpan, setAggregateUsage, spanPlan, traceSpanPlan } from "./span-mapping.js";
 import type { AgentsSpan, AgentsTrace, AgentsTracingProcessor, OpenAIAgentsModule } from "./types.js";
 
-export interface OpenAIAgentsTracingOptions {
-  /**
-   * Record model messages, tool arguments and results. Default: what `init()` decided, else
-   * `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`, else off.
-   */
-  captureMessageContent?: boolean;
-  /** Characters kept per content field. Default 16384. */
-  maxContentLength?: number;
-  /** Redact, rewrite or drop content before it is recorded. */
-  contentHook?: ContentHook;
-}
+export type OpenAIAgentsTracingOptions = IntegrationContentOptions;
 
 /** The error an agents span ended with, as an exception (its class name is the `error.type`). */
 export class OpenAIAgentsSpanError extends Error {
@@ -197,12 +185,7 @@ export class OpenAIAgentsTraceProcessor implements AgentsTracingProcessor {
   }
 
   private settings(): GenAISettings {
-    return {
-      captureContent: this.options.captureMessageContent ?? contentCaptureEnabled(),
-      maxContentLength: this.options.maxContentLength ?? DEFAULT_MAX_CONTENT_LENGTH,
-      contentHook: this.options.contentHook,
-      latest: genAIEnvironment().latestConventions,
-    };
+    return integrationSettings(this.options);
   }
 
   /** Bounds memory when the framework never ends some traces (abandoned streamed runs). */
