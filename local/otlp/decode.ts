@@ -2,54 +2,15 @@
  * Decodes OTLP/HTTP trace requests (protobuf or JSON) into plain spans with hex ids and
  * attribute values as ordinary JS values.
  */
-import { ExportTraceServiceRequest } from "./schema.js";
+import { spansFromProtobuf } from "./protobuf-spans.js";
+import { hexId, OtlpDecodeError, type AttributeMap, type AttributeValue, type ReceivedSpan } from "./received-span.js";
 
-export type AttributeValue = string | number | boolean | null | AttributeValue[] | { [key: string]: AttributeValue };
-export type AttributeMap = Record<string, AttributeValue>;
-
-export interface ReceivedEvent {
-  name: string;
-  timeUnixNano: string;
-  attributes: AttributeMap;
-}
-
-export interface ReceivedSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId: string | undefined;
-  name: string;
-  /** OTLP span kind: 0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
-  kind: number;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes: AttributeMap;
-  events: ReceivedEvent[];
-  /** 0 unset, 1 ok, 2 error. */
-  status: { code: number; message?: string };
-  resource: AttributeMap;
-  scope: { name: string; version?: string };
-}
-
-/** The request is not a well-formed OTLP trace export. */
-export class OtlpDecodeError extends Error {}
+export { OtlpDecodeError, type AttributeMap, type AttributeValue, type ReceivedEvent, type ReceivedSpan } from "./received-span.js";
 
 type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-
-function hexId(v: unknown, field: string, bytes: number, required: boolean): string | undefined {
-  let hex: string | undefined;
-  if (v instanceof Uint8Array) hex = v.length ? Buffer.from(v).toString("hex") : undefined;
-  else if (typeof v === "string") hex = v.length ? v.toLowerCase() : undefined;
-  else if (v !== undefined && v !== null) throw new OtlpDecodeError(`${field} must be bytes or a hex string`);
-  if (hex === undefined) {
-    if (required) throw new OtlpDecodeError(`${field} is required`);
-    return undefined;
-  }
-  if (hex.length !== bytes * 2 || !/^[0-9a-f]+$/.test(hex)) throw new OtlpDecodeError(`${field} must be ${bytes} bytes`);
-  return /^0+$/.test(hex) ? undefined : hex;
-}
 
 function nanos(v: unknown, field: string): string {
   if (v === undefined || v === null) return "0";
@@ -130,14 +91,9 @@ export function spansFromRequest(request: unknown): ReceivedSpan[] {
   return spans;
 }
 
+/** Protobuf bodies are read straight into spans (see protobuf-spans.ts for why not protobufjs). */
 export function decodeProtobuf(body: Uint8Array): ReceivedSpan[] {
-  let message;
-  try {
-    message = ExportTraceServiceRequest.decode(body);
-  } catch (error) {
-    throw new OtlpDecodeError(`malformed protobuf: ${(error as Error).message}`);
-  }
-  return spansFromRequest(ExportTraceServiceRequest.toObject(message, { longs: String, enums: Number, oneofs: false }));
+  return spansFromProtobuf(body);
 }
 
 export function decodeJson(body: string): ReceivedSpan[] {

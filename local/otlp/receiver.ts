@@ -19,17 +19,30 @@ export class HttpError extends Error {
   }
 }
 
-/** Reads the whole body, refusing more than `limit` bytes (before and after decompression). */
+/** Past the limit, a refused body is still read (and dropped) up to this many times the limit. */
+const DRAIN_FACTOR = 8;
+
+/**
+ * Reads the whole body, refusing more than `limit` bytes (before and after decompression).
+ * A refused body is read to its end before the 413 goes out: a server that answers and closes
+ * while the client is still sending makes the client see a connection reset, not the 413.
+ */
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(req.headers["content-length"] ?? NaN);
-  if (declared > limit) throw new HttpError(413, `body exceeds ${limit} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw new HttpError(413, `body exceeds ${limit} bytes`);
-    chunks.push(chunk as Buffer);
-  }
+  const chunks = await new Promise<Buffer[]>((resolve, reject) => {
+    const declared = Number(req.headers["content-length"] ?? NaN);
+    const collected: Buffer[] = [];
+    let size = 0;
+    let refused = declared > limit;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) refused = true;
+      if (!refused) collected.push(chunk);
+      // A client that keeps sending far past the limit is cut off.
+      else if (size > limit * DRAIN_FACTOR) req.destroy(new HttpError(413, `body exceeds ${limit} bytes`));
+    });
+    req.on("end", () => (refused ? reject(new HttpError(413, `body exceeds ${limit} bytes`)) : resolve(collected)));
+    req.on("error", reject);
+  });
   const raw = Buffer.concat(chunks);
   const encoding = String(req.headers["content-encoding"] ?? "identity").toLowerCase();
   try {
