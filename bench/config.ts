@@ -3,6 +3,7 @@
  * a smoke run (a minute or two); the full run is meant for a quiet machine (~20 min).
  */
 import type { Transport } from "./lib/harness.js";
+import type { InstructionsSettings } from "./sections/instructions.js";
 import type { Provider, Scenario } from "./workload.js";
 
 /** One SDK version with the variants measured on it. */
@@ -32,6 +33,7 @@ export interface BenchConfig {
   export: { rates: number[]; durationMs: number; backpressure: { ratePerSec: number; durationMs: number; delayMs: number } };
   startup: { runs: number };
   client: { calls: number };
+  instructions: InstructionsSettings;
 }
 
 const OPENAI_PEERS = ["contrib:off", "contrib:on", "traceloop:off", "traceloop:on", "openinference:off", "openinference:on"];
@@ -47,6 +49,23 @@ export const GROUPS: Group[] = [
   { id: "anthropic@1.12", provider: "anthropic", line: "v7", primary: false, transports: ["inproc"], variants: ["bare", "provider", "builtin", ...OURS, "traceloop:on", "openinference:off", "openinference:on"] },
 ];
 
+/** Instruction counts: the primary groups, content off for everyone (the ratio target), ours on too. */
+function instructionSettings(quick: boolean): InstructionsSettings {
+  return {
+    groups: ["openai@6", "anthropic@0.137"],
+    variants: quick
+      ? { "openai@6": ["bare", "ours:off", "traceloop:off"], "anthropic@0.137": ["bare", "ours:off"] }
+      : {
+          "openai@6": ["bare", "floor", "ours:off", "ours:on", "contrib:off", "traceloop:off", "openinference:off"],
+          "anthropic@0.137": ["bare", "floor", "ours:off", "ours:on", "traceloop:off", "openinference:off"],
+        },
+    // The difference of two runs is one call's cost only once the JIT has settled: warm up well.
+    warmup: quick ? { nonStream: 300, stream: 30 } : { nonStream: 1000, stream: 100 },
+    low: quick ? { nonStream: 100, stream: 10 } : { nonStream: 100, stream: 10 },
+    high: quick ? { nonStream: 300, stream: 30 } : { nonStream: 600, stream: 60 },
+  };
+}
+
 export function benchConfig(quick: boolean): BenchConfig {
   if (quick) {
     return {
@@ -61,6 +80,7 @@ export function benchConfig(quick: boolean): BenchConfig {
       export: { rates: [25_000, 50_000], durationMs: 1000, backpressure: { ratePerSec: 20_000, durationMs: 2000, delayMs: 250 } },
       startup: { runs: 3 },
       client: { calls: 200 },
+      instructions: instructionSettings(true),
     };
   }
   return {
@@ -76,5 +96,6 @@ export function benchConfig(quick: boolean): BenchConfig {
     export: { rates: [10_000, 25_000, 50_000, 75_000, 100_000], durationMs: 3000, backpressure: { ratePerSec: 20_000, durationMs: 5000, delayMs: 500 } },
     startup: { runs: 15 },
     client: { calls: 2000 },
+    instructions: instructionSettings(false),
   };
 }

@@ -14,13 +14,14 @@ import { renderReport } from "./report.js";
 import type { Results } from "./results.js";
 import { runClient } from "./sections/client.js";
 import { runExport } from "./sections/export.js";
+import { runInstructions, valgrindAvailable } from "./sections/instructions.js";
 import { runMemory } from "./sections/memory.js";
 import { runOverhead } from "./sections/overhead.js";
 import { runProfiles } from "./sections/profile.js";
 import { runStartup } from "./sections/startup.js";
 import { evaluate } from "./targets.js";
 
-const SECTIONS = ["overhead", "profile", "export", "memory", "client", "startup"] as const;
+const SECTIONS = ["overhead", "instructions", "profile", "export", "memory", "client", "startup"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function log(line: string): void {
@@ -113,6 +114,10 @@ export async function main(args: string[]): Promise<void> {
   };
   try {
     results.overhead = (await section("overhead", `1. per-call overhead: ${cfg.rounds} round(s)`, () => runOverhead(cfg, env, log))) ?? [];
+    results.instructions = await section("instructions", "1b. instructions per call (callgrind)", () => {
+      if (!valgrindAvailable()) throw new Error("valgrind is not installed (Debian package valgrind)");
+      return runInstructions(cfg, env, log);
+    });
     results.profiles = await section("profile", "profiles of our instrumentation", () => runProfiles(cfg, env, log));
     results.export = await section("export", "2. export", () => runExport(cfg, log));
     results.memory = await section("memory", "3. memory", () => runMemory(cfg, env, log));
@@ -142,7 +147,8 @@ function mergeInto(base: Results, fresh: Results, sections: Set<Section>): Resul
   if (sections.has("export")) merged.config.export = fresh.config.export;
   if (sections.has("startup")) merged.config.startup = fresh.config.startup;
   if (sections.has("client")) merged.config.client = fresh.config.client;
-  const field: Record<Section, keyof Results> = { overhead: "overhead", profile: "profiles", export: "export", memory: "memory", client: "client", startup: "startup" };
+  if (sections.has("instructions")) merged.config.instructions = fresh.config.instructions;
+  const field: Record<Section, keyof Results> = { overhead: "overhead", instructions: "instructions", profile: "profiles", export: "export", memory: "memory", client: "client", startup: "startup" };
   for (const s of sections) {
     (merged as unknown as Record<string, unknown>)[field[s]] = fresh[field[s]];
     delete merged.errors[s];

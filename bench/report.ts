@@ -4,6 +4,7 @@ import { GROUPS } from "./config.js";
 import { fmt, median } from "./lib/stats.js";
 import type { Results } from "./results.js";
 import { QUEUE_SETTINGS } from "./sections/export.js";
+import { bestPeerByInstructions, instructionsOverhead } from "./instructions-analysis.js";
 import { evaluate, HEAP_THRESHOLD_BYTES_PER_CALL } from "./targets.js";
 import { SCENARIOS, STREAM_CHUNKS, type Scenario } from "./workload.js";
 
@@ -91,6 +92,49 @@ function verification(results: Results): string[] {
     }
   }
   return [...lines, ""];
+}
+
+function instructionsSection(results: Results): string[] {
+  const cells = results.instructions;
+  if (!cells?.length) return [];
+  const st = results.config.instructions;
+  const lines = [
+    "### 1b. Instructions per call (callgrind)",
+    "",
+    "CPU time here moves ±15–50% between identical runs, which hides a few µs; instruction counts do not move with the neighbours' load. " +
+      "Each variant runs in-process under `valgrind --tool=callgrind` with V8 in `--predictable` mode (single-threaded, fixed seeds: two identical runs agree within 0.01%), " +
+      `twice: ${st.warmup.nonStream} / ${st.warmup.stream} warm-up calls (non-streaming / streaming), then ${st.low.nonStream} or ${st.high.nonStream} (${st.low.stream} or ${st.high.stream}) measured calls; ` +
+      "the difference of the two totals over the difference of the call counts is one call's instructions, start-up and warm-up cancelled out. " +
+      "`--predictable` changes what V8 does (no concurrent compilation or GC), so read these as relative figures: the share of the bare SDK's own instructions, and ratios between instrumentations. " +
+      "≈ µs scales that share by the bare SDK's measured in-process CPU time (§1).",
+    "",
+  ];
+  for (const group of st.groups) {
+    const rows = cells.filter((c) => c.group === group);
+    if (!rows.length) continue;
+    lines.push(`#### ${group}`, "", ...header(["variant", "non-stream instructions/call (above bare)", "stream instructions/call (above bare)", "ours ÷ best peer, content off (non-stream / stream)"]));
+    for (const c of rows) {
+      const cellText = (s: Scenario) => {
+        const v = c.perCall[s];
+        if (v === undefined) return c.status === "ok" ? "–" : c.status === "did-not-instrument" ? "did not instrument" : `error: ${c.reason ?? ""}`;
+        if (c.variant === "bare") return `${fmt(v / 1000)}k`;
+        const o = instructionsOverhead(results, group, c.variant, s);
+        return o ? `${fmt(v / 1000)}k (+${fmt(o.over / 1000)}k = ${fmt(o.share * 100)}%${o.approxUs !== undefined ? ` ≈ ${fmt(o.approxUs)} µs` : ""})` : `${fmt(v / 1000)}k`;
+      };
+      const ratioText =
+        c.variant === "ours:off"
+          ? SCENARIOS.map((s) => {
+              const ours = instructionsOverhead(results, group, c.variant, s);
+              const best = bestPeerByInstructions(results, group, s);
+              return ours && best ? `${fmt(ours.over / best.over, 2)}× (${best.cell.variant})` : "–";
+            }).join(" / ")
+          : "";
+      const version = c.instrumentationVersion && c.variant !== "bare" ? ` ${c.instrumentationVersion}` : "";
+      lines.push(md([`${c.variant}${version}`, cellText("nonStream"), cellText("stream"), ratioText]));
+    }
+    lines.push("");
+  }
+  return lines;
 }
 
 function profiles(results: Results): string[] {
@@ -267,6 +311,7 @@ export function renderReport(results: Results): string {
     "",
     ...tables(results.overhead).flatMap(overheadTable),
     ...verification(results),
+    ...instructionsSection(results),
     ...profiles(results),
     ...exportSection(results),
     ...memorySection(results),
@@ -275,7 +320,7 @@ export function renderReport(results: Results): string {
     ...(Object.keys(results.errors).length ? ["## Section errors", "", ...Object.entries(results.errors).map(([k, v]) => `- ${k}: ${v}`), ""] : []),
     "## How to run",
     "",
-    "`npm run bench` (full, ~15–30 min) or `npm run bench -- --quick` (smoke run, a few minutes). Options: `--only overhead,profile,export,memory,client,startup`, " +
+    "`npm run bench` (full, ~15–30 min) or `npm run bench -- --quick` (smoke run, a few minutes). Options: `--only overhead,instructions,profile,export,memory,client,startup`, " +
       "`--groups openai@6,…`, `--rounds N` (partial runs write to `bench/.work/partial/`), `--only <sections> --update` (re-measure into these results), `--report` (re-render). " +
       "The first run installs the peers into `bench/peers/v6` and `bench/peers/v7` (isolated from the root install). Raw numbers: `bench/results.json`.",
     "",

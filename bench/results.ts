@@ -4,6 +4,7 @@ import type { MachineInfo } from "./lib/machine.js";
 import type { ClientResult } from "./workers/client.js";
 import type { ExportResults } from "./sections/export.js";
 import type { MemoryRun } from "./sections/memory.js";
+import type { InstructionsCell } from "./sections/instructions.js";
 import type { Cell } from "./sections/overhead.js";
 import type { ProfileRun } from "./sections/profile.js";
 import type { StartupResult } from "./sections/startup.js";
@@ -22,6 +23,7 @@ export interface Results {
   memory?: MemoryRun[];
   client?: ClientResult;
   startup?: StartupResult;
+  instructions?: InstructionsCell[];
   /** Sections that failed outright, with the reason. */
   errors: Record<string, string>;
   /** Sections re-measured later with `--update` (when, and the load average then). */

@@ -11,6 +11,7 @@
  *   5. export ≥ 50,000 spans/s with zero loss into the decoding OTLP receiver.
  */
 import { bestPeer, noiseFloorUs, row, tables, type Table } from "./analysis.js";
+import { bestPeerByInstructions, instructionsOverhead } from "./instructions-analysis.js";
 import { fmt } from "./lib/stats.js";
 import type { Results } from "./results.js";
 import { SCENARIOS, type Scenario } from "./workload.js";
@@ -24,6 +25,7 @@ export interface Verdict {
 }
 
 const SCENARIO_NAME: Record<Scenario, string> = { nonStream: "non-streaming", stream: "streaming" };
+const kilo = (n: number) => `${fmt(n / 1000)}k`;
 export const HEAP_THRESHOLD_BYTES_PER_CALL = 1;
 export const EXPORT_TARGET = 50_000;
 
@@ -77,6 +79,33 @@ export function evaluate(results: Results): Verdict[] {
           detail: `on ${fmt(onM.cpuOverUs)} µs vs off ${fmt(ours.cpuOverUs)} µs` + (judged ? ` (${fmt(onM.cpuOverUs / ours.cpuOverUs, 2)}×)` : ""),
         });
       }
+    }
+  }
+
+  // The same targets judged on instruction counts (§1b), which the machine's noise does not move.
+  for (const group of results.instructions?.length ? results.config.instructions.groups : []) {
+    for (const s of SCENARIOS) {
+      const ours = instructionsOverhead(results, group, "ours:off", s);
+      const best = bestPeerByInstructions(results, group, s);
+      const scope = `${group}, ${SCENARIO_NAME[s]}, instructions`;
+      if (ours && best)
+        out.push({
+          target: "≤ ½ best peer (content off)",
+          scope,
+          // A negative overhead means the JIT had not settled; no verdict from it.
+          pass: ours.over > 0 && best.over > 0 ? ours.over <= best.over / 2 : undefined,
+          detail: `ours ${kilo(ours.over)} vs ${best.cell.variant} ${kilo(best.over)} instructions/call above bare (ratio ${fmt(ours.over / best.over, 2)})`,
+        });
+      if (ours && s === "nonStream")
+        out.push({
+          target: "< 15 µs CPU/call, content off",
+          scope,
+          pass: ours.approxUs !== undefined && ours.over > 0 ? ours.approxUs < 15 : undefined,
+          detail: `${kilo(ours.over)} instructions/call above bare = ${fmt(ours.share * 100)}% of the bare call` + (ours.approxUs !== undefined ? ` ≈ ${fmt(ours.approxUs)} µs at its measured CPU time` : ""),
+        });
+      const on = instructionsOverhead(results, group, "ours:on", s);
+      if (ours && on && ours.over > 0)
+        out.push({ target: "content on < 2× content off", scope, pass: on.over < 2 * ours.over, detail: `on ${kilo(on.over)} vs off ${kilo(ours.over)} (${fmt(on.over / ours.over, 2)}×)` });
     }
   }
 

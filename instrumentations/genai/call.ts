@@ -103,7 +103,7 @@ export class ModelCall {
   ) {}
 
   static start(tracer: Tracer, settings: GenAISettings, metrics: GenAIMetrics | undefined, info: CallInfo, parent: Context = activeParentContext()): ModelCall {
-    // Sampling-relevant attributes go in at start.
+    // Sampling-relevant attributes (operation, provider, model, server) go in at start.
     const base: Attributes = {
       [ATTR_GEN_AI_OPERATION_NAME]: info.operation,
       [ATTR_GEN_AI_PROVIDER_NAME]: info.provider,
@@ -114,11 +114,10 @@ export class ModelCall {
       base[ATTR_SERVER_PORT] = info.server.port;
     }
     const parentSpan = trace.getSpan(parent);
-    const span = tracer.startSpan(
-      info.model ? `${info.operation} ${info.model}` : info.operation,
-      { kind: SpanKind.CLIENT, attributes: { ...base, ...info.attributes, ...promptAttributes(parent), ...frameworkAttributes(parentSpan) }, startTime: info.startTime },
-      parent,
-    );
+    // Only the sampling-relevant attributes go in at start: the OpenTelemetry SDK validates and
+    // copies start attributes twice (before and after sampling), later ones once.
+    const span = tracer.startSpan(info.model ? `${info.operation} ${info.model}` : info.operation, { kind: SpanKind.CLIENT, attributes: base, startTime: info.startTime }, parent);
+    if (span.isRecording()) span.setAttributes({ ...info.attributes, ...promptAttributes(parent), ...frameworkAttributes(parentSpan) });
     return new ModelCall(span, trace.setSpan(parent, span), settings, metrics, base);
   }
 
@@ -141,16 +140,19 @@ export class ModelCall {
 
   /** Marks a streamed chunk: time to first chunk, then time per chunk. */
   chunk(): void {
-    const t = now();
     if (this.firstChunkAt === undefined) {
+      const t = now();
       this.firstChunkAt = t;
+      this.lastChunkAt = t;
       const ttfc = (t - this.startedAt) / 1000;
       this.span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, ttfc);
       this.metrics?.recordTimeToFirstChunk(ttfc, this.metricAttributes);
-    } else if (this.metrics && this.lastChunkAt !== undefined) {
-      this.metrics.recordTimePerChunk((t - this.lastChunkAt) / 1000, this.metricAttributes);
+    } else if (this.metrics) {
+      // Only the time-per-chunk metric needs the clock after the first chunk.
+      const t = now();
+      if (this.lastChunkAt !== undefined) this.metrics.recordTimePerChunk((t - this.lastChunkAt) / 1000, this.metricAttributes);
+      this.lastChunkAt = t;
     }
-    this.lastChunkAt = t;
   }
 
   response(info: ResponseInfo): void {
