@@ -103,7 +103,7 @@ export class ModelCall {
   ) {}
 
   static start(tracer: Tracer, settings: GenAISettings, metrics: GenAIMetrics | undefined, info: CallInfo, parent: Context = activeParentContext()): ModelCall {
-    // Sampling-relevant attributes (operation, provider, model, server) go in at start.
+    // Also the metric attributes: operation, provider, model, server.
     const base: Attributes = {
       [ATTR_GEN_AI_OPERATION_NAME]: info.operation,
       [ATTR_GEN_AI_PROVIDER_NAME]: info.provider,
@@ -114,10 +114,14 @@ export class ModelCall {
       base[ATTR_SERVER_PORT] = info.server.port;
     }
     const parentSpan = trace.getSpan(parent);
-    // Only the sampling-relevant attributes go in at start: the OpenTelemetry SDK validates and
-    // copies start attributes twice (before and after sampling), later ones once.
-    const span = tracer.startSpan(info.model ? `${info.operation} ${info.model}` : info.operation, { kind: SpanKind.CLIENT, attributes: base, startTime: info.startTime }, parent);
-    if (span.isRecording()) span.setAttributes({ ...info.attributes, ...promptAttributes(parent), ...frameworkAttributes(parentSpan) });
+    // All known attributes go in at start. The OpenTelemetry SDK checks start attributes twice
+    // (before and after sampling), yet that measured cheaper than setting them afterwards, which
+    // allocates per attribute (bench/RESULTS.md §1b: +33k instructions per call).
+    const span = tracer.startSpan(
+      info.model ? `${info.operation} ${info.model}` : info.operation,
+      { kind: SpanKind.CLIENT, attributes: { ...base, ...info.attributes, ...promptAttributes(parent), ...frameworkAttributes(parentSpan) }, startTime: info.startTime },
+      parent,
+    );
     return new ModelCall(span, trace.setSpan(parent, span), settings, metrics, base);
   }
 
