@@ -84,5 +84,5 @@ describe("examples/frameworks/openai-agents.ts", () => {
 
     // The request context reaches the framework's spans too.
     for (const s of spans) expect(s.attributes["user.id"], s.name).toBe("user-42");
-  });
+  }, 90_000);
 });
