@@ -67,6 +67,10 @@ interface Scope {
   ctx: Context;
 }
 
+interface Turn extends Scope {
+  startedAt: number;
+}
+
 interface OpenCall {
   id: string | undefined;
   call: ModelCall;
@@ -106,7 +110,7 @@ export class ClaudeAgentResultError extends Error {
 export class ClaudeAgentSession implements Scope {
   readonly span: Span;
   readonly ctx: Context;
-  private turn: (Scope & { startedAt: number }) | undefined;
+  private turn: Turn | undefined;
   private turnCount = 0;
   private readonly tools = new Map<string, OpenTool>();
   private readonly subagents = new Map<string, Scope & { thread: string }>();
@@ -247,7 +251,7 @@ export class ClaudeAgentSession implements Scope {
     this.span.setAttributes(attrs);
   }
 
-  private startTurn(prompt: string | undefined): Scope {
+  private startTurn(prompt: string | undefined): Turn {
     this.turnCount++;
     const span = this.tracer.startSpan(`turn ${this.turnCount}`, { attributes: { [ATTR_CLAUDE_TURN]: this.turnCount, [ATTR_NODE_TYPE]: NODE_TYPE.codeExecution } }, this.ctx);
     if (prompt !== undefined) this.content(span, { inputMessages: [userMessage(prompt)] });
@@ -255,8 +259,8 @@ export class ClaudeAgentSession implements Scope {
     return this.turn;
   }
 
-  private currentTurn(): Scope & { startedAt: number } {
-    return this.turn ?? (this.startTurn(undefined) as Scope & { startedAt: number });
+  private currentTurn(): Turn {
+    return this.turn ?? this.startTurn(undefined);
   }
 
   /** Where a thread's spans go: the main loop under the turn, a subagent's under its agent span. */
@@ -278,26 +282,30 @@ export class ClaudeAgentSession implements Scope {
       open = undefined;
     }
     if (!open) {
-      const scope = this.scopeOf(thread);
-      const startTime = this.cursor.get(thread) ?? (thread === MAIN ? this.currentTurn().startedAt : undefined);
-      const attributes: Attributes = {};
-      if (thread !== MAIN) attributes[ATTR_CLAUDE_PARENT_TOOL_USE_ID] = thread;
-      const call = ModelCall.start(this.tracer, this.settings, undefined, { operation: GEN_AI_OPERATION.chat, provider: "anthropic", model: message.model, attributes, startTime }, scope.ctx);
-      open = { id: message.id, call, model: message.model, blocks: [], last: message };
+      open = { id: message.id, call: this.startCall(thread, message.model, {}), model: message.model, blocks: [], last: message };
       this.calls.set(thread, open);
     }
     if (Array.isArray(message.content)) open.blocks.push(...(message.content as unknown[]));
     open.last = message;
   }
 
+  /**
+   * A model call of `thread`, started back-dated to the thread's previous event (the turn's start,
+   * the last tool or call end): the stream only shows a call once its reply arrives.
+   */
+  private startCall(thread: string, model: string | undefined, attributes: Attributes): ModelCall {
+    const scope = this.scopeOf(thread);
+    const startTime = this.cursor.get(thread) ?? (thread === MAIN ? this.currentTurn().startedAt : undefined);
+    if (thread !== MAIN) attributes[ATTR_CLAUDE_PARENT_TOOL_USE_ID] = thread;
+    return ModelCall.start(this.tracer, this.settings, undefined, { operation: GEN_AI_OPERATION.chat, provider: "anthropic", model, attributes, startTime }, scope.ctx);
+  }
+
   /** A call that failed: a CLIENT span with the API's error, timed like any other call. */
   private failedCall(m: ClaudeAgentMessage, thread: string): void {
     this.finishCall(thread);
-    const scope = this.scopeOf(thread);
-    const startTime = this.cursor.get(thread) ?? (thread === MAIN ? this.currentTurn().startedAt : undefined);
     const attributes: Attributes = {};
     if (typeof m.api_error_status === "number") attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = m.api_error_status;
-    const call = ModelCall.start(this.tracer, this.settings, undefined, { operation: GEN_AI_OPERATION.chat, provider: "anthropic", model: this.requestModel, attributes, startTime }, scope.ctx);
+    const call = this.startCall(thread, this.requestModel, attributes);
     const text = Array.isArray(m.message?.content) ? m.message.content.map((b) => (isObject(b) && typeof b.text === "string" ? b.text : "")).join("") : "";
     call.fail(new ClaudeApiError(text || m.api_error_type || "API error"));
     this.cursor.set(thread, now());
