@@ -9,6 +9,7 @@ import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-proto";
 import { NodeSDK } from "@opentelemetry/sdk-node";
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace";
 import { PromptLayerSpanProcessor, traceable } from "promptlayer-otel";
+import { AnthropicInstrumentation, OpenAIInstrumentation } from "promptlayer-otel/instrumentations";
 
 const sdk = new NodeSDK({
   serviceName: "checkout-service",
@@ -18,6 +19,8 @@ const sdk = new NodeSDK({
     // PromptLayer: PROMPTLAYER_API_KEY, PROMPTLAYER_BASE_URL / PROMPTLAYER_OTLP_TRACES_ENDPOINT.
     new PromptLayerSpanProcessor(),
   ],
+  // `openai` / `@anthropic-ai/sdk` calls become GenAI spans (ES modules also need the loader hook: README).
+  instrumentations: [new OpenAIInstrumentation(), new AnthropicInstrumentation()],
 });
 sdk.start();
 

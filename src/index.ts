@@ -1,3 +1,4 @@
+import "./tracing/api-bridge.js";
 export { init, shutdown, forceFlush, getTracing, type Tracing, type TracingOptions } from "./tracing/sdk.js";
 export { traceable, traceTool, type TraceableOptions, type TraceableKind } from "./tracing/traceable.js";
 export {

@@ -6,6 +6,7 @@
  * untouched), then calls `init()` from the environment. A configuration problem is logged and
  * the application starts untraced: a preload must never stop the app it observes.
  */
+import "./tracing/api-bridge.js";
 import { createRequire, register } from "node:module";
 import { pathToFileURL } from "node:url";
 import * as workerThreads from "node:worker_threads";
