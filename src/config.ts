@@ -4,7 +4,7 @@
  * `PromptLayerConfigError` naming the option or variable.
  */
 import { PromptLayerConfigError } from "./errors.js";
-import { isLogLevel, LOG_LEVELS, type LogLevel } from "./logger.js";
+import { isLogLevel, LOG_LEVELS, logger, type LogLevel } from "./logger.js";
 
 export const DEFAULT_BASE_URL = "https://api.promptlayer.com";
 
@@ -152,6 +152,19 @@ function boolEnv(env: Env, name: string): boolean | undefined {
   if (v === "true" || v === "1") return true;
   if (v === "false" || v === "0") return false;
   throw new PromptLayerConfigError(name, raw, "true or false");
+}
+
+const CAPTURE_CONTENT_VAR = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
+/** The other GenAI instrumentations' modes (Python's enum) mean "capture", except NO_CONTENT. */
+const CAPTURE_MODES: Record<string, boolean> = { true: true, "1": true, span_only: true, event_only: true, span_and_event: true, false: false, "0": false, no_content: false };
+
+/** `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`; throws a typed error for an unknown value. */
+function captureContentEnv(env: Env): boolean | undefined {
+  const raw = str(env, CAPTURE_CONTENT_VAR);
+  if (raw === undefined) return undefined;
+  const mode = CAPTURE_MODES[raw.toLowerCase()];
+  if (mode === undefined) throw new PromptLayerConfigError(CAPTURE_CONTENT_VAR, raw, "true, false, SPAN_ONLY, EVENT_ONLY, SPAN_AND_EVENT or NO_CONTENT");
+  return mode;
 }
 
 function url(setting: string, raw: string): string {
@@ -319,7 +332,7 @@ export function resolveConfig(options: InitOptions = {}, env: Env = process.env)
     serviceName,
     resourceAttributes,
     spanLimits,
-    captureContent: options.captureContent ?? boolEnv(env, "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT") ?? true,
+    captureContent: options.captureContent ?? captureContentEnv(env) ?? true,
     instrumentations: instrumentationList(env, options.instrumentations),
     handleExit: options.handleExit ?? true,
     shutdownTimeoutMillis: intSetting(env, { name: "shutdownTimeoutMillis", value: options.shutdownTimeoutMillis }, ["PROMPTLAYER_SHUTDOWN_TIMEOUT_MS"], 5000)!,
@@ -339,10 +352,24 @@ export interface GenAIEnvironment {
 
 export function genAIEnvironment(env: Env = process.env): GenAIEnvironment {
   const optIn = (str(env, "OTEL_SEMCONV_STABILITY_OPT_IN") ?? "").split(",").map((s) => s.trim());
+  let captureContent: boolean | undefined;
+  try {
+    captureContent = captureContentEnv(env);
+  } catch (error) {
+    // The bare instrumentations run inside the app's calls: a bad value is reported, never thrown.
+    warnOnce(CAPTURE_CONTENT_VAR, `${(error as Error).message} Content capture stays off.`);
+  }
   return {
-    captureContent: boolEnv(env, "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT"),
+    captureContent,
     latestConventions: optIn.includes("gen_ai_latest_experimental"),
   };
+}
+
+const warned = new Set<string>();
+function warnOnce(key: string, message: string): void {
+  if (warned.has(key)) return;
+  warned.add(key);
+  logger.warn(message);
 }
 
 // ---- PromptLayer client (src/client) and the model providers `run()` calls ----

@@ -93,8 +93,7 @@ export class AnthropicInstrumentation extends GenAIInstrumentation<AnthropicInst
       if (!isObject(params)) return original.apply(this, args);
       return tracedCall(
         instrumentation.tracer,
-        instrumentation.settings,
-        instrumentation.metrics,
+        instrumentation,
         messages,
         targetOf(client, () => GEN_AI_PROVIDER.anthropic),
         () => original.apply(this, args),

@@ -75,12 +75,12 @@ export abstract class GenAIInstrumentation<C extends GenAIInstrumentationConfig>
     this.cachedMetrics = undefined;
   }
 
-  protected get settings(): GenAISettings {
+  get settings(): GenAISettings {
     return (this.cachedSettings ??= resolveGenAISettings(this.getConfig()));
   }
 
   /** Undefined while no meter provider is registered: then recording would be pure overhead. */
-  protected get metrics(): GenAIMetrics | undefined {
+  get metrics(): GenAIMetrics | undefined {
     if (this.cachedMetrics === undefined && !isNoopMeter(this.meter)) this.cachedMetrics = new GenAIMetrics(this.meter, this.settings.latest);
     return this.cachedMetrics;
   }

@@ -150,12 +150,21 @@ export class ModelCall {
       this.lastChunkAt = t;
       const ttfc = (t - this.startedAt) / 1000;
       this.span.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, ttfc);
-      this.metrics?.recordTimeToFirstChunk(ttfc, this.metricAttributes);
+      if (this.metrics) this.recordChunkMetric(() => this.metrics!.recordTimeToFirstChunk(ttfc, this.metricAttributes));
     } else if (this.metrics) {
       // Only the time-per-chunk metric needs the clock after the first chunk.
       const t = now();
-      if (this.lastChunkAt !== undefined) this.metrics.recordTimePerChunk((t - this.lastChunkAt) / 1000, this.metricAttributes);
+      const last = this.lastChunkAt;
+      if (last !== undefined) this.recordChunkMetric(() => this.metrics!.recordTimePerChunk((t - last) / 1000, this.metricAttributes));
       this.lastChunkAt = t;
+    }
+  }
+
+  private recordChunkMetric(record: () => void): void {
+    try {
+      record();
+    } catch {
+      // A failing meter must not break the app's stream.
     }
   }
 
@@ -191,6 +200,20 @@ export class ModelCall {
     this.finish(errorType(error));
   }
 
+  /**
+   * Ends a span whose set-up failed inside this package (the call itself goes on untraced), so
+   * that no span stays open; the attribute says why it is bare.
+   */
+  abandon(error: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    try {
+      this.span.setAttribute("promptlayer.instrumentation.error", error instanceof Error ? error.name : typeof error);
+    } finally {
+      this.span.end();
+    }
+  }
+
   /** Ends successfully (or as an incomplete stream, which callers mark via `response`). */
   end(): void {
     if (this.ended) return;
@@ -207,6 +230,8 @@ export class ModelCall {
         this.metrics.recordDuration((now() - this.startedAt) / 1000, attrs);
         this.metrics.recordTokens(this.usage?.input, this.usage?.output, attrs);
       }
+    } catch {
+      // A failing meter must not replace the call's own result or error.
     } finally {
       this.span.end();
     }

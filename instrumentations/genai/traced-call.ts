@@ -28,6 +28,12 @@ export interface ApiSurface<Params, Result, Chunk> {
   accumulate?(call: ModelCall, params: Params): StreamAccumulator<Chunk>;
 }
 
+/** Where a call reads its settings and metric instruments; read inside the call's guard. */
+export interface GenAIState {
+  readonly settings: GenAISettings;
+  readonly metrics: GenAIMetrics | undefined;
+}
+
 export interface CallTarget {
   provider: string;
   server: { address: string; port: number } | undefined;
@@ -35,21 +41,26 @@ export interface CallTarget {
 
 export function tracedCall<Params, Result, Chunk>(
   tracer: Tracer,
-  settings: GenAISettings,
-  metrics: GenAIMetrics | undefined,
+  state: GenAIState,
   surface: ApiSurface<Params, Result, Chunk>,
   target: CallTarget,
   invoke: () => unknown,
   params: Params,
 ): unknown {
-  let call: ModelCall;
+  let call: ModelCall | undefined;
   try {
-    call = ModelCall.start(tracer, settings, metrics, { ...surface.describe(params, settings), ...target });
+    const settings = state.settings;
+    call = ModelCall.start(tracer, settings, state.metrics, { ...surface.describe(params, settings), ...target });
     if (call.capturesContent && surface.inputContent) call.content(surface.inputContent(params));
-  } catch {
-    // Never let instrumentation stop the call.
+  } catch (error) {
+    // Never let instrumentation stop the call; a span already started still ends, marked as ours.
+    call?.abandon(error);
     return invoke();
   }
+  return observeCall(call, surface, invoke, params);
+}
+
+function observeCall<Params, Result, Chunk>(call: ModelCall, surface: ApiSurface<Params, Result, Chunk>, invoke: () => unknown, params: Params): unknown {
 
   let result: unknown;
   try {

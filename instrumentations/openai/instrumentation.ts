@@ -88,8 +88,7 @@ export class OpenAIInstrumentation extends GenAIInstrumentation<OpenAIInstrument
       const client = (this as { _client?: unknown } | undefined)?._client;
       return tracedCall(
         instrumentation.tracer,
-        instrumentation.settings,
-        instrumentation.metrics,
+        instrumentation,
         surface,
         targetOf(client, providerOf),
         () => original.apply(this, args),

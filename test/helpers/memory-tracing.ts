@@ -7,6 +7,8 @@ import { RequestContextSpanProcessor } from "../../src/tracing/request-context.j
 
 export interface MemoryTracing {
   spans(): ReadableSpan[];
+  /** Forget the spans finished so far (also done after each test). */
+  reset(): void;
   byName(name: string): ReadableSpan;
 }
 
@@ -25,6 +27,7 @@ export function useMemoryTracing(): MemoryTracing {
   });
   return {
     spans: () => exporter.getFinishedSpans(),
+    reset: () => exporter.reset(),
     byName(name) {
       const found = exporter.getFinishedSpans().filter((s) => s.name === name);
       if (found.length !== 1) throw new Error(`expected one span named ${name}, found ${found.length}`);

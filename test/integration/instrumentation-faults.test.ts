@@ -1,0 +1,82 @@
+/**
+ * A failure inside the instrumentation never reaches the app: bad environment values and broken
+ * meter providers leave every call's result and error exactly as the SDK made them.
+ */
+import { createNoopMeter, type Meter, type MeterProvider } from "@opentelemetry/api";
+import { afterEach, describe, expect, it } from "vitest";
+import { useInstrumentedOpenAI } from "../helpers/openai.js";
+
+const h = useInstrumentedOpenAI();
+const VAR = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
+
+afterEach(() => {
+  delete process.env[VAR];
+  h.configure({});
+});
+
+const ask = (content = "hello") => h.client().chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content }] });
+
+/** A meter provider whose instruments throw where `where` says. */
+function brokenMeterProvider(where: "create" | "record"): MeterProvider {
+  const boom = () => {
+    throw new Error("meter bug");
+  };
+  const histogram = { record: boom };
+  const counter = { add: boom };
+  const meter = new Proxy({} as Meter, {
+    get: (_t, name) => (where === "create" ? boom : name === "createCounter" || name === "createUpDownCounter" ? () => counter : () => histogram),
+  });
+  return { getMeter: () => meter };
+}
+
+describe("faults inside the instrumentation", () => {
+  it("captures no content with neither the option nor the variable set (the OpenTelemetry default), and does with the variable", async () => {
+    h.configure({});
+    await ask();
+    expect(h.tracing.byName("chat gpt-4o-mini").attributes["gen_ai.input.messages"]).toBeUndefined();
+    h.tracing.reset();
+    process.env[VAR] = "true";
+    h.configure({});
+    await ask();
+    expect(h.tracing.byName("chat gpt-4o-mini").attributes["gen_ai.input.messages"]).toContain("hello");
+  });
+
+  it("reads the other GenAI instrumentations' capture modes (SPAN_ONLY means capture)", async () => {
+    process.env[VAR] = "SPAN_ONLY";
+    h.configure({});
+    await ask();
+    expect(h.tracing.byName("chat gpt-4o-mini").attributes["gen_ai.input.messages"]).toContain("hello");
+  });
+
+  it("an unknown capture value leaves the call alone and captures nothing", async () => {
+    process.env[VAR] = "sometimes";
+    h.configure({});
+    const res = await ask();
+    expect(res.choices[0]!.message.content).toContain("hello");
+    const span = h.tracing.byName("chat gpt-4o-mini");
+    expect(span.attributes["gen_ai.input.messages"]).toBeUndefined();
+    expect(span.attributes["gen_ai.usage.input_tokens"]).toBeGreaterThan(0);
+  });
+
+  for (const where of ["create", "record"] as const) {
+    it(`a meter provider that throws on ${where} changes no result and no error`, async () => {
+      h.instrumentation.setMeterProvider(brokenMeterProvider(where));
+      try {
+        expect((await ask()).choices[0]!.message.content).toContain("hello");
+        const stream = await h.client().chat.completions.create({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content: "streamed" }] });
+        let text = "";
+        for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? "";
+        expect(text).toContain("streamed");
+        const failure = await h
+          .client()
+          .chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "x" }] }, { headers: { "x-mock-status": "500" } })
+          .catch((e: unknown) => e);
+        expect((failure as Error).constructor.name).toBe("InternalServerError");
+        // Traced as usual when only recording fails; untraced (but unharmed) when instruments cannot be made.
+        expect(h.tracing.spans()).toHaveLength(where === "record" ? 3 : 0);
+      } finally {
+        h.instrumentation.setMeterProvider({ getMeter: () => createNoopMeter() });
+      }
+    });
+  }
+});
