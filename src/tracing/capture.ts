@@ -11,6 +11,11 @@ export function setContentCapture(enabled: boolean | undefined): void {
   (globalThis as Holder)[STATE] = enabled;
 }
 
+/** What `init()` or the variable decided; undefined when neither said anything. */
+export function contentCaptureSetting(): boolean | undefined {
+  return (globalThis as Holder)[STATE] ?? genAIEnvironment().captureContent;
+}
+
 export function contentCaptureEnabled(): boolean {
-  return (globalThis as Holder)[STATE] ?? genAIEnvironment().captureContent ?? false;
+  return contentCaptureSetting() ?? false;
 }

@@ -126,9 +126,14 @@ export function init(options: TracingOptions = {}): Tracing {
   return state;
 }
 
-/** Export everything queued so far. Resolves within the shutdown timeout; never rejects. */
+/**
+ * Export everything queued so far — by every span processor of the provider `init()` made, yours
+ * from `spanProcessors` included. Resolves within the shutdown timeout; never rejects.
+ */
 export async function forceFlush(): Promise<void> {
-  await holder[STATE]?.spanProcessor?.forceFlush();
+  const state = holder[STATE];
+  if (!state?.tracerProvider) return;
+  await settleWithin(state.tracerProvider.forceFlush(), state.config.shutdownTimeoutMillis);
 }
 
 /**
@@ -136,7 +141,7 @@ export async function forceFlush(): Promise<void> {
  * could not be delivered, and unregisters what `init()` registered so `init()` can run again.
  */
 export async function shutdown(): Promise<void> {
-  await shutdownTracing();
+  await shutdownTracing(holder[STATE]?.config.shutdownTimeoutMillis);
 }
 
 /** Shutdown, resolving to whether everything finished in time (nothing left in flight). */

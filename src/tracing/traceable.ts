@@ -28,7 +28,7 @@ import {
   GEN_AI_OPERATION,
   NODE_TYPE,
 } from "../semconv.js";
-import { contentCaptureEnabled } from "./capture.js";
+import { contentCaptureEnabled, contentCaptureSetting } from "./capture.js";
 import { recordError } from "./errors.js";
 import { safeStringify, type SerializeLimits } from "./serialize.js";
 import { activeParentContext } from "./ambient-parent.js";
@@ -65,9 +65,12 @@ export interface TraceableOptions<F extends AnyFunction = AnyFunction> {
   metadata?: Readonly<Record<string, string>>;
   /** Span kind. Default INTERNAL. */
   spanKind?: SpanKind;
-  /** Record the arguments as `function_input`. Default true. */
+  /**
+   * Record the arguments as `function_input`. Default true, unless content capture was turned off
+   * (`init({ captureContent: false })` or `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=false`).
+   */
   captureInput?: boolean;
-  /** Record the result as `function_output`. Default true. */
+  /** Record the result as `function_output`. Same default as `captureInput`. */
   captureOutput?: boolean;
   /** Transform the arguments before they are recorded (e.g. pick or redact fields). */
   processInputs?: (args: Parameters<F>) => unknown;
@@ -143,7 +146,7 @@ function runHook<T>(hook: ((v: T) => unknown) | undefined, value: T, what: strin
 }
 
 function recordOutput(span: Span, plan: Plan, output: unknown): void {
-  if (plan.options.captureOutput === false || !span.isRecording()) return;
+  if (!(plan.options.captureOutput ?? contentCaptureSetting() !== false) || !span.isRecording()) return;
   const processed = runHook(plan.options.processOutputs, output, "processOutputs");
   const json = safeStringify(processed, plan.options.serializeLimits);
   span.setAttribute(ATTR_FUNCTION_OUTPUT, json);
@@ -156,7 +159,7 @@ function recordInput(span: Span, plan: Plan, args: unknown[]): void {
     const id = runHook((a: unknown[]) => (plan.options.toolCallId as (...x: unknown[]) => unknown)(...a), args, "toolCallId");
     if (typeof id === "string" && id) span.setAttribute(ATTR_GEN_AI_TOOL_CALL_ID, id);
   }
-  if (plan.options.captureInput === false) return;
+  if (!(plan.options.captureInput ?? contentCaptureSetting() !== false)) return;
   const input = runHook(plan.options.processInputs as ((a: unknown[]) => unknown) | undefined, args, "processInputs");
   span.setAttribute(ATTR_FUNCTION_INPUT, safeStringify(input, plan.options.serializeLimits));
   if (plan.isTool && contentCaptureEnabled()) {
@@ -234,14 +237,11 @@ function traceSyncIterator(it: Iterator<unknown>, span: Span, ctx: Context, plan
       throw error;
     }
   };
-  const wrapped: IterableIterator<unknown> = {
+  const wrapped = sameShape(it, {
     next: (v?: unknown) => step("next", v),
     return: (v?: unknown) => step("return", v),
     throw: (e?: unknown) => step("throw", e),
-    [Symbol.iterator]() {
-      return this;
-    },
-  };
+  });
   abandoned.register(wrapped, () => state.finish({ incomplete: true }));
   return wrapped;
 }
@@ -258,16 +258,40 @@ function traceAsyncIterator(it: AsyncIterator<unknown>, span: Span, ctx: Context
     }
     return state.observe(method, r);
   };
-  const wrapped: AsyncIterableIterator<unknown> = {
+  const wrapped = sameShape(it, {
     next: (v?: unknown) => step("next", v),
     return: (v?: unknown) => step("return", v),
     throw: (e?: unknown) => step("throw", e),
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  });
   abandoned.register(wrapped, () => state.finish({ incomplete: true }));
   return wrapped;
+}
+
+/**
+ * The traced iterator inherits from the original's prototype, so what the caller could do with
+ * the generator still works: iterator helpers (`map`, `toArray`), `Symbol.dispose`/`asyncDispose`
+ * (which call our `return`), `instanceof` the generator function, its `Symbol.toStringTag`.
+ * Only the three stepping methods are ours.
+ */
+function sameShape<I extends object>(original: I, steps: Record<Method, (arg?: unknown) => unknown>): I {
+  let proto: object | null = null;
+  try {
+    proto = Object.getPrototypeOf(original) as object | null;
+  } catch {
+    // A hostile proxy: fall back to a plain iterator object.
+  }
+  const wrapped = Object.create(proto) as Record<PropertyKey, unknown>;
+  wrapped.next = steps.next;
+  wrapped.return = steps.return;
+  wrapped.throw = steps.throw;
+  // Prototypes without the iteration protocol (hand-made iterators) still get it.
+  if (typeof wrapped[Symbol.iterator] !== "function" && typeof wrapped[Symbol.asyncIterator] !== "function") {
+    const key = Symbol.asyncIterator in original ? Symbol.asyncIterator : Symbol.iterator;
+    wrapped[key] = function (this: unknown) {
+      return this;
+    };
+  }
+  return wrapped as I;
 }
 
 type Shape = "promise" | "thenable" | "async-iterator" | "iterator" | "value";
@@ -275,7 +299,8 @@ type Shape = "promise" | "thenable" | "async-iterator" | "iterator" | "value";
 /** What a result is. Hostile values (proxies whose traps throw) are plain values. */
 function shapeOf(result: unknown): Shape {
   try {
-    if (result instanceof Promise) return "promise";
+    // Only a native promise may be chained; a subclass (an SDK's APIPromise) keeps its own object.
+    if (result instanceof Promise) return Object.getPrototypeOf(result) === Promise.prototype ? "promise" : "thenable";
     if (isPromiseLike(result)) return "thenable";
     if (isIterator(result)) {
       if (typeof result[Symbol.asyncIterator] === "function") return "async-iterator";
@@ -285,6 +310,52 @@ function shapeOf(result: unknown): Shape {
     // Inspecting the value threw: it is not something we can wrap.
   }
   return "value";
+}
+
+/**
+ * A promise subclass (an SDK's APIPromise) or a custom thenable (a lazy query builder): hand back
+ * the caller's own object, so its extra methods survive, and observe it only when the caller
+ * subscribes — subscribing ourselves would run a lazy thenable an extra time, before the caller
+ * finished building it. One subscription ends the span; a thenable never awaited ends when dropped.
+ */
+function observeThenable(result: PromiseLike<unknown>, span: Span, plan: Plan): unknown {
+  let ended = false;
+  const end = (record: () => void) => {
+    if (ended) return;
+    ended = true;
+    try {
+      record();
+    } finally {
+      span.end();
+    }
+  };
+  try {
+    const originalThen = result.then as (this: unknown, onFulfilled?: unknown, onRejected?: unknown) => unknown;
+    Object.defineProperty(result, "then", {
+      configurable: true,
+      writable: true,
+      value: function observedThen(this: unknown, onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown): unknown {
+        return originalThen.call(
+          this,
+          (value: unknown) => {
+            end(() => recordOutput(span, plan, value));
+            return typeof onFulfilled === "function" ? onFulfilled(value) : value;
+          },
+          (error: unknown) => {
+            end(() => recordError(span, error));
+            if (typeof onRejected === "function") return onRejected(error);
+            throw error;
+          },
+        );
+      },
+    });
+  } catch {
+    // A frozen or hostile object: its duration cannot be observed; end at return.
+    end(() => span.setAttribute(ATTR_PROMPTLAYER_ITERATION_INCOMPLETE, true));
+    return result;
+  }
+  abandoned.register(result, () => end(() => span.setAttribute(ATTR_PROMPTLAYER_ITERATION_INCOMPLETE, true)));
+  return result;
 }
 
 function settle(result: unknown, span: Span, ctx: Context, plan: Plan): unknown {
@@ -305,19 +376,7 @@ function settle(result: unknown, span: Span, ctx: Context, plan: Plan): unknown 
         },
       );
     case "thenable":
-      // A custom thenable (e.g. an SDK's APIPromise): hand back the caller's own object so its
-      // extra methods survive, and observe it on the side.
-      (result as PromiseLike<unknown>).then(
-        (value) => {
-          recordOutput(span, plan, value);
-          span.end();
-        },
-        (error: unknown) => {
-          recordError(span, error);
-          span.end();
-        },
-      );
-      return result;
+      return observeThenable(result as PromiseLike<unknown>, span, plan);
     case "async-iterator":
       return traceAsyncIterator(result as AsyncIterator<unknown>, span, ctx, plan);
     case "iterator":

@@ -55,6 +55,22 @@ describe("agent, tool and workflow spans", () => {
     expect(JSON.parse(String(on!.attributes["gen_ai.tool.call.arguments"]))).toEqual({ id: "call_2", city: "Rome" });
     expect(on!.attributes["gen_ai.tool.call.result"]).toBe('"sunny in Rome"');
   });
+
+  it("records no function input or output on any kind once content capture is turned off, unless a function asks", () => {
+    setContentCapture(false);
+    const lookup = traceTool("lookup_card", (args: { pan: string }) => ({ pan: args.pan, ok: true }));
+    const agent = traceable((pan: string) => lookup({ pan }), { kind: "agent", name: "billing" });
+    const audited = traceable((pan: string) => pan.slice(-4), { name: "audited", captureInput: true, captureOutput: true });
+    agent("4111-1111");
+    audited("4111-1111");
+    for (const name of ["execute_tool lookup_card", "invoke_agent billing"]) {
+      const span = h.tracing.byName(name);
+      expect(span.attributes.function_input, name).toBeUndefined();
+      expect(span.attributes.function_output, name).toBeUndefined();
+      expect(JSON.stringify(span.attributes), name).not.toContain("4111");
+    }
+    expect(h.tracing.byName("audited").attributes.function_output).toBe('"1111"');
+  });
 });
 
 describe("request context", () => {

@@ -151,6 +151,25 @@ describe("export failures", () => {
   });
 });
 
+describe("bounded by shutdownTimeoutMillis whatever the processors do", () => {
+  it("shutdown() and forceFlush() return in time when an app's own span processor never finishes", async () => {
+    const stuck = { onStart() {}, onEnd() {}, forceFlush: () => new Promise<void>(() => {}), shutdown: () => new Promise<void>(() => {}) };
+    const flushed: string[] = [];
+    const exporter = new InMemorySpanExporter();
+    init({ endpoint: receiver.url, handleExit: false, shutdownTimeoutMillis: 300, spanProcessors: [stuck, new SimpleSpanProcessor({ exporter })] });
+    await workflow("w");
+    let started = Date.now();
+    await forceFlush();
+    expect(Date.now() - started).toBeLessThan(1500);
+    flushed.push(...exporter.getFinishedSpans().map((s) => s.name));
+    expect(flushed.sort()).toEqual(["step", "workflow"]);
+    started = Date.now();
+    await shutdown();
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect((await receiver.waitForSpans(2)).map((s) => s.name).sort()).toEqual(["step", "workflow"]);
+  });
+});
+
 describe("forceFlush", () => {
   it("returns only once an export already under way has been answered", async () => {
     const { createServer } = await import("node:http");

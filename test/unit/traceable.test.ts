@@ -103,6 +103,49 @@ describe("traceable on async functions", () => {
     await sleep(0);
     expect(tracing.byName("makeLazy").attributes.function_output).toBe("42");
   });
+
+  it("never runs a lazy thenable itself: the query runs once, when the caller awaits it", async () => {
+    class Query implements PromiseLike<string[]> {
+      runs = 0;
+      limit = Infinity;
+      take(n: number) {
+        this.limit = n;
+        return this;
+      }
+      then<R1 = string[], R2 = never>(ok?: ((v: string[]) => R1 | PromiseLike<R1>) | null, bad?: ((e: unknown) => R2 | PromiseLike<R2>) | null) {
+        this.runs++;
+        return Promise.resolve(["a", "b", "c"].slice(0, this.limit)).then(ok, bad);
+      }
+    }
+    const find = traceable(function findUsers() {
+      return new Query();
+    });
+    const query = find();
+    await sleep(5);
+    expect(query.runs).toBe(0);
+    expect(tracing.spans()).toHaveLength(0); // the span waits for the caller
+    expect(await query.take(1)).toEqual(["a"]);
+    expect(query.runs).toBe(1);
+    expect(tracing.byName("findUsers").attributes.function_output).toBe('["a"]');
+  });
+
+  it("hands back a promise subclass (an SDK's APIPromise) as itself, and spans until it settles", async () => {
+    class APIPromiseLike extends Promise<number> {
+      withResponse() {
+        return this.then((data) => ({ data, response: "raw" }));
+      }
+    }
+    const call = traceable(function callModel() {
+      return new APIPromiseLike((resolve) => setTimeout(() => resolve(7), 5));
+    });
+    const returned = call();
+    expect(returned).toBeInstanceOf(APIPromiseLike);
+    expect(await returned.withResponse()).toEqual({ data: 7, response: "raw" });
+    expect(await returned).toBe(7);
+    const span = tracing.byName("callModel");
+    expect(span.attributes.function_output).toBe("7");
+    expect(span.duration[1] + span.duration[0] * 1e9).toBeGreaterThan(3e6);
+  });
 });
 
 describe("traceable on generators", () => {
@@ -198,6 +241,44 @@ describe("traceable on generators", () => {
     );
     for await (const _ of tokens()) void _;
     expect(tracing.byName("tokens").attributes.function_output).toBe('"Hello"');
+  });
+});
+
+describe("traceable generators keep their shape", () => {
+  it("keeps iterator helpers, dispose, instanceof and the type tag", () => {
+    function* count() {
+      yield 1;
+      yield 2;
+      yield 3;
+    }
+    const traced = traceable(count);
+    const it1 = traced();
+    expect(it1).toBeInstanceOf(count);
+    expect(Object.prototype.toString.call(it1)).toBe("[object Generator]");
+    // Iterator helpers (Node 22+; not yet in this TypeScript lib).
+    const helpers = it1 as unknown as { map(f: (n: number) => number): { toArray(): number[] } };
+    expect(helpers.map((n) => n * 10).toArray()).toEqual([10, 20, 30]);
+    expect(tracing.spans()[0]!.attributes["promptlayer.iteration.items"]).toBe(3);
+    tracing.reset();
+
+    const it2 = traced();
+    it2.next();
+    it2[Symbol.dispose]();
+    const span = tracing.byName("count");
+    expect(span.attributes["promptlayer.iteration.incomplete"]).toBe(true);
+    expect(it2.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("keeps async generators' Symbol.asyncDispose and instanceof", async () => {
+    async function* ticks() {
+      yield "a";
+      yield "b";
+    }
+    const it1 = traceable(ticks)();
+    expect(it1).toBeInstanceOf(ticks);
+    expect(await it1.next()).toEqual({ done: false, value: "a" });
+    await it1[Symbol.asyncDispose]();
+    expect(tracing.byName("ticks").attributes["promptlayer.iteration.incomplete"]).toBe(true);
   });
 });
 
