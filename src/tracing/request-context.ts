@@ -2,7 +2,8 @@
  * Request context: who and what a request is about (user, session, conversation, metadata, tags),
  * scoped with `withRequestContext()` and carried by every span started inside it — ours, the
  * instrumentations', anyone's — through `RequestContextSpanProcessor`. With `propagate: true` the
- * ids also go into W3C baggage so downstream services receive them.
+ * ids also go into W3C baggage so downstream services receive them; a service that receives them
+ * (and has no request context of its own) puts them on its spans.
  */
 import { context, propagation, type Attributes, type Context } from "@opentelemetry/api";
 import type { ReadableSpan, Span, SpanProcessor } from "@opentelemetry/sdk-trace";
@@ -28,6 +29,8 @@ export interface RequestContextOptions {
 }
 
 const KEY = Symbol.for("promptlayer-otel.request-context");
+/** The ids that travel in W3C baggage under `propagate: true`. */
+const BAGGAGE_KEYS = [ATTR_USER_ID, ATTR_SESSION_ID, ATTR_GEN_AI_CONVERSATION_ID] as const;
 
 interface Resolved {
   context: RequestContext;
@@ -70,8 +73,10 @@ export function withRequestContext<T>(request: RequestContext, fn: () => T, opti
   const active = context.active();
   const merged = merge(getRequestContext(active), request);
   let ctx = active.setValue(KEY, { context: merged, attributes: toAttributes(merged) } satisfies Resolved);
-  if (options.propagate) {
-    let bag = propagation.getBaggage(ctx) ?? propagation.createBaggage();
+  const inherited = propagation.getBaggage(ctx);
+  // Once propagated, inner scopes keep the baggage in step with what their spans carry.
+  if (options.propagate || (inherited && BAGGAGE_KEYS.some((k) => inherited.getEntry(k)))) {
+    let bag = inherited ?? propagation.createBaggage();
     if (merged.userId) bag = bag.setEntry(ATTR_USER_ID, { value: merged.userId });
     if (merged.sessionId) bag = bag.setEntry(ATTR_SESSION_ID, { value: merged.sessionId });
     if (merged.conversationId) bag = bag.setEntry(ATTR_GEN_AI_CONVERSATION_ID, { value: merged.conversationId });
@@ -80,10 +85,29 @@ export function withRequestContext<T>(request: RequestContext, fn: () => T, opti
   return context.with(ctx, fn);
 }
 
+/**
+ * Ids an upstream service propagated in W3C baggage (with `propagate: true`), once the app's HTTP
+ * instrumentation or its own `propagation.extract` has put them in the context.
+ */
+function fromBaggage(ctx: Context): Attributes | undefined {
+  const bag = propagation.getBaggage(ctx);
+  if (!bag) return undefined;
+  let attrs: Attributes | undefined;
+  for (const key of BAGGAGE_KEYS) {
+    const value = bag.getEntry(key)?.value;
+    if (value) (attrs ??= {})[key] = value;
+  }
+  return attrs;
+}
+
 /** Sets the request context of `parentContext` on a starting span, keeping the span's own tags. */
 export function applyRequestContext(span: Span, parentContext: Context): void {
   const r = resolved(parentContext);
-  if (!r) return;
+  if (!r) {
+    const upstream = fromBaggage(parentContext);
+    if (upstream) span.setAttributes(upstream);
+    return;
+  }
   const own = span.attributes[ATTR_PROMPTLAYER_TAGS];
   const tags = r.attributes[ATTR_PROMPTLAYER_TAGS];
   if (Array.isArray(own) && Array.isArray(tags)) {

@@ -1,5 +1,6 @@
-import { context, propagation } from "@opentelemetry/api";
+import { context, propagation, ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
 import { W3CBaggagePropagator } from "@opentelemetry/core";
+import { SamplingDecision, TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startOtlpReceiver } from "../../local/otlp/receiver.js";
@@ -121,6 +122,22 @@ describe("request context", () => {
     const withBaggage = withRequestContext({ userId: "u-9", sessionId: "s-9" }, headers, { propagate: true });
     expect(withBaggage.baggage).toContain("user.id=u-9");
     expect(withBaggage.baggage).toContain("session.id=s-9");
+    // An inner scope keeps propagated baggage in step with its own ids.
+    const inner = withRequestContext({ userId: "u-9" }, () => withRequestContext({ userId: "u-10" }, headers), { propagate: true });
+    expect(inner.baggage).toContain("user.id=u-10");
+  });
+
+  it("puts ids received in baggage from an upstream service on this service's spans", () => {
+    const carrier: Record<string, string> = {};
+    withRequestContext({ userId: "u-up", conversationId: "c-up" }, () => propagation.inject(context.active(), carrier), { propagate: true });
+    // Downstream: the HTTP instrumentation extracts the incoming headers into the context.
+    const incoming = propagation.extract(ROOT_CONTEXT, carrier);
+    const handler = traceable(function handleRequest() {});
+    context.with(incoming, () => handler());
+    expect(h.tracing.byName("handleRequest").attributes).toMatchObject({ "user.id": "u-up", "gen_ai.conversation.id": "c-up" });
+    h.tracing.reset();
+    context.with(incoming, () => withRequestContext({ userId: "u-local" }, () => handler()));
+    expect(h.tracing.byName("handleRequest").attributes["user.id"]).toBe("u-local");
   });
 });
 
@@ -135,7 +152,10 @@ describe("sampling", () => {
     try {
       init({ endpoint: receiver.url, sampleRate: 0.5, handleExit: false, instrumentations: false });
       const child = traceable(function child() {});
+      const decisions = new Map<string, boolean>();
       const root = traceable(function root() {
+        const span = trace.getActiveSpan()!;
+        decisions.set(span.spanContext().traceId, span.isRecording());
         child();
         child();
       });
@@ -146,6 +166,13 @@ describe("sampling", () => {
       expect([...byTrace.values()].every((n) => n === 3)).toBe(true);
       expect(byTrace.size).toBeGreaterThan(140);
       expect(byTrace.size).toBeLessThan(260);
+      // Deterministic: each decision is the ratio sampler's function of the trace id alone.
+      const reference = new TraceIdRatioBasedSampler(0.5);
+      for (const [traceId, kept] of decisions) {
+        const decision = reference.shouldSample(ROOT_CONTEXT, traceId, "root", SpanKind.INTERNAL, {}, []).decision;
+        expect(kept, traceId).toBe(decision === SamplingDecision.RECORD_AND_SAMPLED);
+        expect(byTrace.has(traceId), traceId).toBe(kept);
+      }
     } finally {
       await receiver.close();
       trace.setGlobalTracerProvider(previous);

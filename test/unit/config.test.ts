@@ -92,6 +92,27 @@ describe("OTEL variables", () => {
     expect(resolveConfig({}, {}).captureContent).toBe(true);
   });
 
+  it("reads the other GenAI instrumentations' capture modes", () => {
+    expect(resolveConfig({}, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "SPAN_ONLY" }).captureContent).toBe(true);
+    expect(resolveConfig({}, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: "no_content" }).captureContent).toBe(false);
+  });
+
+  it.each([
+    [{}, 1],
+    [{ OTEL_TRACES_SAMPLER: "always_off" }, 0],
+    [{ OTEL_TRACES_SAMPLER: "parentbased_always_on" }, 1],
+    [{ OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.25" }, 0.25],
+    [{ OTEL_TRACES_SAMPLER: "parentbased_traceidratio", OTEL_TRACES_SAMPLER_ARG: "0.1" }, 0.1],
+  ])("reads the sample rate from OTEL_TRACES_SAMPLER(_ARG): %o", (env, rate) => {
+    expect(resolveConfig({}, env).sampleRate).toBe(rate);
+  });
+
+  it("rejects sampler settings it cannot honour, naming the variable", () => {
+    expect(thrown(() => resolveConfig({}, { OTEL_TRACES_SAMPLER: "jaeger_remote" })).setting).toBe("OTEL_TRACES_SAMPLER");
+    expect(thrown(() => resolveConfig({}, { OTEL_TRACES_SAMPLER: "traceidratio", OTEL_TRACES_SAMPLER_ARG: "1.5" })).setting).toBe("OTEL_TRACES_SAMPLER_ARG");
+    expect(resolveConfig({ sampleRate: 0.3 }, { OTEL_TRACES_SAMPLER: "always_off" }).sampleRate).toBe(0.3);
+  });
+
   it.each([
     ["OTEL_EXPORTER_OTLP_PROTOCOL", "grpc"],
     ["OTEL_EXPORTER_OTLP_COMPRESSION", "brotli"],
