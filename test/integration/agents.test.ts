@@ -1,4 +1,4 @@
-import { context, propagation, ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
+import { context, propagation, ROOT_CONTEXT } from "@opentelemetry/api";
 import { W3CBaggagePropagator } from "@opentelemetry/core";
 import { SamplingDecision, TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -169,7 +169,7 @@ describe("sampling", () => {
       // Deterministic: each decision is the ratio sampler's function of the trace id alone.
       const reference = new TraceIdRatioBasedSampler(0.5);
       for (const [traceId, kept] of decisions) {
-        const decision = reference.shouldSample(ROOT_CONTEXT, traceId, "root", SpanKind.INTERNAL, {}, []).decision;
+        const decision = reference.shouldSample(ROOT_CONTEXT, traceId).decision;
         expect(kept, traceId).toBe(decision === SamplingDecision.RECORD_AND_SAMPLED);
         expect(byTrace.has(traceId), traceId).toBe(kept);
       }
