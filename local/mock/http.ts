@@ -14,6 +14,8 @@ export interface Dialect {
   authorized(req: IncomingMessage, url: URL): boolean;
   /** The provider's error body for an HTTP status (the error type is derived from the status). */
   errorBody(status: number, message: string, requestId: string): unknown;
+  /** The provider's message for a key it rejects (an injected 401), when it has its own wording. */
+  rejectedKeyMessage?(req: IncomingMessage): string;
   /** Response header carrying the request id, when the provider sends one. */
   requestIdHeader?: string;
   requestId(seed: string): string;

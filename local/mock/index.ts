@@ -25,7 +25,8 @@
  * Fault injection, by request header (set per client via `defaultHeaders` or per call via the
  * request options' `headers`):
  *   x-mock-status: <400–599>   reply with that status and the provider's error body (after auth
- *                              and the latency fault). Other values are ignored.
+ *                              and the latency fault). Other values are ignored. A 401 from the
+ *                              OpenAI endpoints quotes the request's key, as OpenAI's does.
  *   x-mock-latency-ms: <n>     wait n ms (max 60 000) before replying; for a stream, the status
  *                              and headers go out at once and the wait precedes the first event.
  *   x-mock-cut-after: <n>      streams only: send the first n SSE events (every event counts,
@@ -154,7 +155,10 @@ export function createMockModelHandler(options: MockHandlerOptions = {}): (req: 
     try {
       if (method !== "POST") throw new MockHttpError(405, `${method} ${url.pathname} is not supported; use POST`);
       if (!route.dialect.authorized(req, url)) throw new MockHttpError(401, "Missing or invalid API key (the mock accepts any non-empty key).");
-      if (faults.status !== undefined) throw new MockHttpError(faults.status, `Injected failure (x-mock-status: ${faults.status}).`);
+      if (faults.status !== undefined) {
+        const message = faults.status === 401 ? route.dialect.rejectedKeyMessage?.(req) : undefined;
+        throw new MockHttpError(faults.status, message ?? `Injected failure (x-mock-status: ${faults.status}).`);
+      }
       if (!isObject(body)) throw new MockHttpError(400, raw.length === 0 ? "Request body is empty; expected a JSON object." : "Request body is not a valid JSON object.");
       ctx.body = body;
       await route.handle(ctx);

@@ -20,6 +20,9 @@ export const openAIDialect: Dialect = {
     const { type, code } = errorKind(status);
     return { error: { message, type, param: null, code } };
   },
+  // The real API quotes the rejected key (its middle masked); the mock quotes it whole, the
+  // harder case for whatever must keep keys out of telemetry.
+  rejectedKeyMessage: (req) => `Incorrect API key provided: ${bearerToken(req) ?? ""}. You can find your API key at https://platform.openai.com/account/api-keys.`,
   requestIdHeader: "x-request-id",
   requestId: (seed) => `req_${hashHex(seed, "request-id", 32)}`,
 };
@@ -28,6 +31,7 @@ export const openAIDialect: Dialect = {
 export const azureOpenAIDialect: Dialect = {
   ...openAIDialect,
   authorized: (req) => bearerToken(req) !== undefined || (typeof req.headers["api-key"] === "string" && req.headers["api-key"].length > 0),
+  rejectedKeyMessage: () => "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource.",
 };
 
 export const systemFingerprint = (model: string) => `fp_${hashHex(model, "fingerprint", 10)}`;

@@ -7,9 +7,10 @@ import nunjucks from "nunjucks";
 import { hardenNunjucks } from "../../src/client/templates/sandbox.js";
 import type { RenderResult } from "./fstring.js";
 
-// No sandbox in nunjucks: refuse the lookups that reach code (see sandbox.ts).
+// No sandbox in nunjucks: refuse the lookups that reach code (see sandbox.ts). No loaders (an
+// empty list: `null` would load `{% include %}`d files from ./views).
 hardenNunjucks(nunjucks);
-const env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+const env = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: false });
 
 /** The template could not be parsed or evaluated. */
 export class TemplateRenderError extends Error {}

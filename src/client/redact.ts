@@ -2,6 +2,8 @@
  * Keeping secrets out of messages and logs: the PromptLayer key travels in `X-API-KEY` and, for
  * legacy endpoints, in the body's `api_key`; provider keys travel in their SDKs' headers.
  */
+import { providerEnvironment, resolveClientConfig } from "../config.js";
+
 const SECRET_HEADERS = new Set(["x-api-key", "authorization", "api-key", "x-goog-api-key", "proxy-authorization", "cookie"]);
 const SECRET_FIELDS = new Set(["api_key", "apiKey"]);
 export const REDACTED = "[REDACTED]";
@@ -26,4 +28,43 @@ export function scrubSecrets(text: string, secrets: ReadonlyArray<string | undef
   let out = text;
   for (const s of secrets) if (s && s.length >= 6) out = out.split(s).join(REDACTED);
   return out;
+}
+
+/**
+ * Credential-shaped text, for messages whose secrets are not known by value (a key passed in code,
+ * a proxy's token): `sk-…` keys (OpenAI, `sk-ant-…` Anthropic), Google `AIza…` keys, PromptLayer
+ * `pl_…` keys, and the value after `Bearer`, after a credential header or field name
+ * (`x-api-key: …`, `"api_key": "…"`, `Authorization: Basic …`) and in a `key=` query parameter.
+ * `keep` is the part that stays, so the message still says what was there. One linear pass.
+ */
+const CREDENTIAL_PATTERN = new RegExp(
+  String.raw`(?<keep>\b(?:x-api-key|x-goog-api-key|api[-_]key|(?:proxy-)?authorization)\\?["']?\s*[:=]\s*\\?["']?(?:(?:bearer|basic|token)\s+)?|[?&](?:key|access_token)=|\bbearer\s+)[^\s"'\\,;&#}]+` +
+    String.raw`|\bsk-[\w*-]{12,}|\bAIza[\w-]{30,}|\bpl_[a-z0-9]{20,}`,
+  "gi",
+);
+
+/** `scrubSecrets`, then every credential-shaped substring (see CREDENTIAL_PATTERN) replaced by the marker. */
+export function scrubCredentials(text: string, secrets: ReadonlyArray<string | undefined>): string {
+  return scrubSecrets(text, secrets).replace(CREDENTIAL_PATTERN, (_match, keep: string | undefined) => (keep ?? "") + REDACTED);
+}
+
+/**
+ * The credentials this process was given through the environment: the PromptLayer key and the
+ * provider keys `run()` uses (OPENAI_API_KEY, ANTHROPIC_API_KEY, AZURE_OPENAI_API_KEY,
+ * GOOGLE_API_KEY else GEMINI_API_KEY). Read when asked, so a key set later is known too.
+ */
+export function environmentCredentials(env: Record<string, string | undefined> = process.env): string[] {
+  // Both readers also validate base URLs; an invalid one loses only that reader's keys here.
+  const providers = orUndefined(() => providerEnvironment(env));
+  const promptLayer = orUndefined(() => resolveClientConfig({}, env).apiKey);
+  const keys = [promptLayer, providers?.openai.apiKey, providers?.anthropic.apiKey, providers?.azure.apiKey, providers?.google.apiKey];
+  return keys.filter((key): key is string => key !== undefined);
+}
+
+function orUndefined<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }

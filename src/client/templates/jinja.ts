@@ -20,8 +20,9 @@ let loading: Promise<JinjaRenderer> | undefined;
 
 function createRenderer(nunjucks: Nunjucks): JinjaRenderer {
   hardenNunjucks(nunjucks);
-  // No loader (no file access), no autoescape: prompts are text, not HTML.
-  const env: Environment = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: false });
+  // No loaders (an empty list: `null` would load `{% include %}`d files from ./views), no
+  // autoescape: prompts are text, not HTML.
+  const env: Environment = new nunjucks.Environment([], { autoescape: false, throwOnUndefined: false });
   const compiled = new Map<string, Template>();
   return {
     render(source, variables) {

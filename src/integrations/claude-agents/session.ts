@@ -39,7 +39,7 @@ import {
   GEN_AI_OPERATION,
   NODE_TYPE,
 } from "../../semconv.js";
-import { recordError } from "../../tracing/errors.js";
+import { recordError, scrubErrorText } from "../../tracing/errors.js";
 import { safeStringify } from "../../tracing/serialize.js";
 import type { ClaudeAgentMessage, ClaudeHookInput } from "./types.js";
 
@@ -364,7 +364,7 @@ export class ClaudeAgentSession implements Scope {
       const error = new ClaudeAgentResultError(kind, m.errors?.join("; ") || m.result || kind);
       for (const span of [turn.span, this.span]) {
         span.setAttribute(ATTR_ERROR_TYPE, error.subtype);
-        span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
+        span.setStatus({ code: SpanStatusCode.ERROR, message: scrubErrorText(error.message) });
       }
     }
     turn.span.end();

@@ -4,6 +4,7 @@
  * mirrored span is current so they nest inside the agent's turn, tool or model call.
  */
 import { SpanStatusCode, trace, type Context, type Span } from "@opentelemetry/api";
+import { recordError } from "../../tracing/errors.js";
 import type { ModelCall } from "../../../instrumentations/genai/call.js";
 import type { GenAISettings } from "../../../instrumentations/genai/config.js";
 import { ATTR_ERROR_TYPE } from "../../semconv.js";
@@ -209,7 +210,6 @@ export class OpenAIAgentsTraceProcessor implements AgentsTracingProcessor {
 }
 
 function markError(span: Span, error: OpenAIAgentsSpanError): void {
+  recordError(span, error); // scrubs credentials from the message: tool and model errors can quote them
   span.setAttribute(ATTR_ERROR_TYPE, error.name);
-  span.recordException(error);
-  span.setStatus({ code: SpanStatusCode.ERROR, message: error.message });
 }
