@@ -26,7 +26,9 @@ export function anthropicUsage(u: unknown): Usage | undefined {
   const cacheRead = num(u.cache_read_input_tokens);
   const cacheCreation = num(u.cache_creation_input_tokens);
   const input = uncached === undefined && cacheRead === undefined && cacheCreation === undefined ? undefined : (uncached ?? 0) + (cacheRead ?? 0) + (cacheCreation ?? 0);
-  return { input, output: num(u.output_tokens), cacheRead, cacheCreation };
+  // Newer API versions break out thinking tokens (already inside output_tokens, as the conventions want).
+  const details = isObject(u.output_tokens_details) ? u.output_tokens_details : undefined;
+  return { input, output: num(u.output_tokens), cacheRead, cacheCreation, reasoning: details ? num(details.thinking_tokens) : undefined };
 }
 
 function outputType(p: Params): string | undefined {

@@ -12,7 +12,9 @@
  * 5xx) are retried with backoff until delivered; the event id makes redelivery harmless. A
  * permanent refusal (e.g. an unknown request id) is reported once through the logger and in
  * `flush()`'s result. At exit a final flush is attempted (bounded); `await pl.track.flush()`
- * before `process.exit()` delivers everything.
+ * before `process.exit()` delivers everything: it also waits for a background delivery already
+ * under way (whose events are out of the queue but not delivered yet) and retries what it
+ * could not deliver, so nothing can be requeued after `flush()` has resolved with `pending: 0`.
  */
 import { randomUUID } from "node:crypto";
 import { PromptLayerAPIStatusError, PromptLayerValidationError } from "../errors.js";
@@ -73,7 +75,10 @@ export interface FlushResult {
   delivered: number;
   /** Events the service refused for good, with the reason. */
   failed: Array<{ event: OutcomeEvent; error: Error }>;
-  /** Events still queued (only when `flush()` hit its timeout). */
+  /**
+   * Events not delivered yet: still queued, or in a delivery still under way (only when
+   * `flush()` hit its timeout).
+   */
   pending: number;
 }
 
@@ -139,6 +144,10 @@ export class EventQueue {
   private attempt = 0;
   private timer: NodeJS.Timeout | undefined;
   private pumping: Promise<void> | undefined;
+  /** Events the running round took out of the queue and has not settled yet. */
+  private inFlight = 0;
+  /** `flush()` calls under way; while any is, it drives the retries, not the timer. */
+  private flushes = 0;
   private readonly maxQueue: number;
   private readonly maxBatch: number;
   private readonly delayMs: number;
@@ -170,25 +179,56 @@ export class EventQueue {
     this.schedule(this.delayMs);
   }
 
-  /** Delivers everything queued, retrying transient failures, for at most `timeoutMs`. */
+  /**
+   * Delivers everything queued, and everything a background round is delivering right now,
+   * retrying transient failures, for at most `timeoutMs`. Resolves once the queue is empty and no
+   * delivery is under way (`pending: 0`), or at the timeout with what is left as `pending`.
+   */
   async flush(timeoutMs = 30_000): Promise<FlushResult> {
     this.clearTimer();
+    this.flushes++;
     const deadline = Date.now() + timeoutMs;
-    while (this.queue.length && Date.now() < deadline) {
-      await this.pump();
-      if (this.queue.length && this.attempt > 0) await this.sleep(Math.min(backoff(this.attempt), Math.max(0, deadline - Date.now())));
+    try {
+      while (Date.now() < deadline) {
+        if (this.pumping) {
+          // A round under way (ours or a background one) has taken events out of the queue: they
+          // are not delivered until it settles, and a failure puts them back.
+          await this.until(this.pumping, deadline);
+          continue;
+        }
+        if (!this.queue.length) break;
+        const round = this.pump();
+        await this.until(round, deadline);
+        if (this.pumping === round) continue; // the deadline came first
+        if (this.queue.length && this.attempt > 0) await this.sleep(Math.min(backoff(this.attempt), Math.max(0, deadline - Date.now())));
+      }
+    } finally {
+      this.flushes--;
     }
-    if (this.queue.length) this.schedule(0);
-    return { delivered: this.delivered, failed: [...this.failed], pending: this.queue.length };
+    // Whatever is left is retried in the background (a round still under way reschedules itself).
+    if (this.queue.length) this.schedule(backoff(this.attempt));
+    return { delivered: this.delivered, failed: [...this.failed], pending: this.queue.length + this.inFlight };
+  }
+
+  /** Waits for `work`, but not past `deadline`. */
+  private async until(work: Promise<void>, deadline: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+      timer.unref?.();
+    });
+    try {
+      await Promise.race([work, expired]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private schedule(ms: number): void {
     if (this.timer || this.pumping) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      void this.pump().then(() => {
-        if (this.queue.length) this.schedule(backoff(this.attempt));
-      });
+      void this.pump();
     }, ms);
     this.timer.unref();
   }
@@ -198,38 +238,51 @@ export class EventQueue {
     this.timer = undefined;
   }
 
-  /** One delivery round; concurrent callers share it. Never rejects. */
+  /**
+   * One delivery round; concurrent callers share it. Never rejects. Unless a `flush()` is
+   * driving delivery, a round that leaves events queued schedules the next one (after a backoff
+   * when it failed).
+   */
   private pump(): Promise<void> {
-    return (this.pumping ??= this.round().finally(() => (this.pumping = undefined)));
+    return (this.pumping ??= this.round().finally(() => {
+      this.pumping = undefined;
+      if (this.queue.length && this.flushes === 0) this.schedule(backoff(this.attempt));
+    }));
   }
 
   private async round(): Promise<void> {
     const groups = [...this.takeBatch()];
-    // A few requests in flight at once; order is kept for whatever has to be retried.
-    for (let k = 0; k < groups.length; k += SEND_CONCURRENCY) {
-      const chunk = groups.slice(k, k + SEND_CONCURRENCY);
-      const outcomes = await Promise.allSettled(chunk.map(([requestId, items]) => this.send(requestId, items)));
-      const retry: Queued[] = [];
-      outcomes.forEach((outcome, i) => {
-        const [requestId, items] = chunk[i]!;
-        if (outcome.status === "fulfilled") {
-          this.delivered += items.length;
-        } else if (isTransient(outcome.reason)) {
-          retry.push(...items);
-        } else {
-          const err = outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason));
-          logger.warn(`could not record ${items.length} event(s) for request ${requestId}: ${err.message}`);
-          for (const q of items) this.failed.push({ event: q.event, error: err });
+    this.inFlight = groups.reduce((n, [, items]) => n + items.length, 0);
+    try {
+      // A few requests in flight at once; order is kept for whatever has to be retried.
+      for (let k = 0; k < groups.length; k += SEND_CONCURRENCY) {
+        const chunk = groups.slice(k, k + SEND_CONCURRENCY);
+        const outcomes = await Promise.allSettled(chunk.map(([requestId, items]) => this.send(requestId, items)));
+        const retry: Queued[] = [];
+        outcomes.forEach((outcome, i) => {
+          const [requestId, items] = chunk[i]!;
+          this.inFlight -= items.length;
+          if (outcome.status === "fulfilled") {
+            this.delivered += items.length;
+          } else if (isTransient(outcome.reason)) {
+            retry.push(...items);
+          } else {
+            const err = outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason));
+            logger.warn(`could not record ${items.length} event(s) for request ${requestId}: ${err.message}`);
+            for (const q of items) this.failed.push({ event: q.event, error: err });
+          }
+        });
+        if (retry.length) {
+          // These and the groups not yet tried go back to the front, in order; the next round
+          // retries after a backoff.
+          this.queue.unshift(...retry, ...groups.slice(k + SEND_CONCURRENCY).flatMap(([, list]) => list));
+          this.attempt++;
+          return;
         }
-      });
-      if (retry.length) {
-        // These and the groups not yet tried go back to the front, in order; the next round
-        // retries after a backoff.
-        this.queue.unshift(...retry, ...groups.slice(k + SEND_CONCURRENCY).flatMap(([, list]) => list));
-        this.attempt++;
-        return;
+        this.attempt = 0;
       }
-      this.attempt = 0;
+    } finally {
+      this.inFlight = 0;
     }
   }
 
@@ -268,7 +321,7 @@ export class EventQueue {
     this.exitHooked = true;
     process.once("beforeExit", () => {
       this.exitHooked = false;
-      if (!this.queue.length) return;
+      if (!this.queue.length && !this.pumping) return;
       void this.flush(5_000).then((r) => {
         if (r.pending) logger.warn(`${r.pending} event(s) could not be delivered before exit`);
       });

@@ -8,7 +8,7 @@ import { logger } from "../logger.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
 import { errorFromStatus } from "./api-errors.js";
 import { redactBody, redactHeaders, scrubSecrets } from "./redact.js";
-import { defaultSleep, isRetryableStatus, retryDelayMs, RETRY_POLICY, type Sleep } from "./retry.js";
+import { abortableSleep, defaultSleep, isRetryableStatus, retryDelayMs, RETRY_POLICY, type Sleep } from "./retry.js";
 
 export type QueryValue = string | number | boolean | readonly string[] | null | undefined;
 
@@ -33,6 +33,11 @@ export interface ApiRequest {
    * still parsed as JSON for the typed error. Default `json`.
    */
   responseType?: "json" | "bytes";
+  /**
+   * Aborts the request — the attempt under way and any wait before a retry — and makes it reject
+   * with the signal's reason (e.g. a caller's overall deadline, `runWorkflow`'s `timeout`).
+   */
+  signal?: AbortSignal;
 }
 
 export interface ApiResponse<T> {
@@ -131,14 +136,14 @@ export class HttpClient {
     logger.debug(`PromptLayer API ${what}`, { headers: redactHeaders(headers), body: redactBody(req.body) });
 
     for (let attempt = 1; ; attempt++) {
-      const { status, data } = await this.attempt(url, req.method, headers, body, what, req.responseType === "bytes");
+      const { status, data } = await this.attempt(url, req.method, headers, body, what, req.responseType === "bytes", req.signal);
       if (status >= 200 && status < 300) return { status, data: data as T };
       if (isRetryableStatus(status) && (req.idempotent !== false || status === 429) && attempt < RETRY_POLICY.attempts) {
         const wait = retryDelayMs(attempt);
         logger.info(
           `PromptLayer API ${what} attempt ${attempt} failed with ${status}; retrying in ${wait / 1000} s (${RETRY_POLICY.attempts - attempt} retries left)`,
         );
-        await this.sleep(wait);
+        await abortableSleep(this.sleep, wait, req.signal);
         continue;
       }
       const error = errorFromStatus(status, data, what);
@@ -149,8 +154,17 @@ export class HttpClient {
     }
   }
 
-  /** One HTTP exchange, body read included, under the per-attempt timeout. */
-  private async attempt(url: string, method: string, headers: Record<string, string>, body: string | undefined, what: string, bytes = false): Promise<ApiResponse<unknown>> {
+  /** One HTTP exchange, body read included, under the per-attempt timeout and the caller's signal. */
+  private async attempt(
+    url: string,
+    method: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+    what: string,
+    bytes = false,
+    signal?: AbortSignal,
+  ): Promise<ApiResponse<unknown>> {
+    signal?.throwIfAborted();
     const controller = new AbortController();
     let timedOut = false;
     // setTimeout rather than AbortSignal.timeout(): fake timers in tests control the former.
@@ -158,16 +172,20 @@ export class HttpClient {
       timedOut = true;
       controller.abort();
     }, this.timeout);
+    const onAbort = () => controller.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
     try {
       const res = await (this.fetchImpl ?? fetch)(url, { method, headers, body, signal: controller.signal });
       const ok = res.status >= 200 && res.status < 300;
       return { status: res.status, data: bytes && ok ? new Uint8Array(await res.arrayBuffer()) : await readJson(res) };
     } catch (error) {
+      if (signal?.aborted) throw signal.reason;
       if (timedOut) throw new PromptLayerTimeoutError(`PromptLayer API ${what} timed out after ${this.timeout} ms`, this.timeout, { cause: error });
       const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
       throw new PromptLayerConnectionError(`PromptLayer API ${what} could not connect to ${this.baseURL}: ${reason}`, { cause: error });
     } finally {
       clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
     }
   }
 }

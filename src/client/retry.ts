@@ -24,3 +24,26 @@ export type Sleep = (ms: number) => Promise<void>;
 
 /** Looks `setTimeout` up at call time, so `vi.useFakeTimers()` controls it. */
 export const defaultSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * `sleep(ms)`, cut short by `signal`: rejects with the signal's reason as soon as it aborts (at
+ * once if it already has). The sleep itself is not cancelled, only no longer waited for.
+ */
+export function abortableSleep(sleep: Sleep, ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (!signal) return sleep(ms);
+  if (signal.aborted) return Promise.reject(signal.reason as unknown);
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as unknown);
+    signal.addEventListener("abort", onAbort, { once: true });
+    sleep(ms).then(
+      () => {
+        signal.removeEventListener("abort", onAbort);
+        resolve();
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

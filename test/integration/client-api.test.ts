@@ -96,6 +96,18 @@ describe("templates", () => {
     expect(server.callsTo("/prompt-templates/mixed")).toHaveLength(5);
   });
 
+  it("renders a cached template mixing f-string and jinja2 exactly as the service does, with the provider's layout (Anthropic)", async () => {
+    server.addTemplate(chatTemplate(32, "mixed-claude", gpt, [{ role: "system", text: "Tone: {tone}" }, { role: "user", text: "Hello {{ name }}", format: "jinja2" }]));
+    const params = { inputVariables: { tone: "calm", name: "Ada" }, provider: "anthropic" };
+    const cached = new PromptLayer({ apiKey: TEST_PL_KEY, baseURL: server.url, cacheTtlSeconds: 60 }, noWait);
+    const local = await cached.templates.get("mixed-claude", params);
+    expect(server.callsTo("/prompt-templates/mixed-claude").at(-1)!.body).toMatchObject({ skip_input_variable_rendering: true });
+    const fromService = await pl.templates.get("mixed-claude", params);
+    expect(fromService!.llm_kwargs).toMatchObject({ system: "Tone: calm", messages: [{ role: "user", content: [{ type: "text", text: "Hello Ada" }] }] });
+    expect(local!.llm_kwargs).toEqual(fromService!.llm_kwargs);
+    expect(local!.prompt_template).toEqual(fromService!.prompt_template);
+  });
+
   it("fails with PromptLayerConnectionError at once when the service is unreachable", async () => {
     const offline = new PromptLayer({ apiKey: TEST_PL_KEY, baseURL: "http://127.0.0.1:1" }, noWait);
     await expect(offline.templates.get("x")).rejects.toBeInstanceOf(PromptLayerConnectionError);

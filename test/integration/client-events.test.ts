@@ -8,6 +8,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { PromptLayerValidationError } from "../../src/errors.js";
 import { PromptLayer } from "../../src/client/index.js";
 import { createConsoleLogger, setLogger } from "../../src/logger.js";
+import { RETRY_POLICY } from "../../src/client/retry.js";
+import { startClientTestServer, TEST_PL_KEY } from "../helpers/client-server.js";
 
 interface Recorded {
   path: string;
@@ -102,16 +104,53 @@ describe("outcome events", () => {
 
   it("loses nothing when the service is briefly down", async () => {
     service = await trackingService();
-    const pl = new PromptLayer({ apiKey: "pl_k", baseURL: service.url() });
+    // Counts the deliveries refused while the service is down, so the test waits for failed
+    // rounds instead of guessing when the backoff's next round is due.
+    let refused = 0;
+    const counting: typeof fetch = (input, init) =>
+      fetch(input, init).catch((error: unknown) => {
+        refused++;
+        throw error;
+      });
+    const pl = new PromptLayer({ apiKey: "pl_k", baseURL: service.url(), fetch: counting });
     setLogger(createConsoleLogger("none"));
     await service.down();
     for (let i = 1; i <= 50; i++) pl.track.conversion({ requestId: i });
-    await new Promise((r) => setTimeout(r, 700)); // a few delivery rounds fail meanwhile
+    // Two rounds fail meanwhile (each sends its first 8 requests, which all fail, then backs off).
+    await expect.poll(() => refused, { timeout: 5_000 }).toBeGreaterThanOrEqual(16);
     await service.up();
     const result = await pl.track.flush();
     expect(result.pending).toBe(0);
     expect(result.failed).toEqual([]);
     expect(eventsIn(service.received).filter((e) => e.type === "conversion")).toHaveLength(50);
+  });
+
+  it("flush() waits for a delivery already under way, counts its events as pending, and retries them if it fails", async () => {
+    const server = await startClientTestServer();
+    try {
+      setLogger(createConsoleLogger("none"));
+      // The first delivery is slow and refused on every attempt of the HTTP layer; the next succeeds.
+      server.fault({ pathPrefix: "/library-track-metadata", status: 503, times: RETRY_POLICY.attempts, delayMs: 150 });
+      const quick = (ms: number) => new Promise<void>((r) => setTimeout(r, Math.min(ms, 10)));
+      const pl = new PromptLayer({ apiKey: TEST_PL_KEY, baseURL: server.url }, { sleep: quick });
+      for (let i = 1; i <= 5; i++) pl.track.click({ requestId: 7, label: `link-${i}` });
+      // The background round has taken the events out of the queue and is waiting on the service.
+      await expect.poll(() => server.callsTo("/library-track-metadata").length).toBe(1);
+
+      // A flush that times out meanwhile reports those events as pending, not as done.
+      expect(await pl.track.flush(20)).toEqual({ delivered: 0, failed: [], pending: 5 });
+
+      // A flush mid-delivery resolves only once they are delivered, the failed round retried.
+      expect(await pl.track.flush()).toEqual({ delivered: 5, failed: [], pending: 0 });
+      const sent = server.callsTo("/library-track-metadata");
+      expect(sent).toHaveLength(RETRY_POLICY.attempts + 1);
+      expect(Object.keys(sent.at(-1)!.body.metadata as Record<string, string>)).toHaveLength(5);
+      // Nothing left to send afterwards.
+      await new Promise((r) => setTimeout(r, 50));
+      expect(server.callsTo("/library-track-metadata")).toHaveLength(RETRY_POLICY.attempts + 1);
+    } finally {
+      await server.close();
+    }
   });
 
   it("reports events the service refuses for good (an unknown request id) instead of retrying forever", async () => {

@@ -10,6 +10,7 @@ import { startMockModelServer, type MockModelServer } from "../../local/mock/ind
 import { PromptLayer, type PromptBlueprint, type RunStreamItem } from "../../src/index.js";
 import { providerEnvironment } from "../../src/config.js";
 import { createConsoleLogger, setLogger, type Logger } from "../../src/logger.js";
+import { withRequestContext } from "../../src/tracing/request-context.js";
 import { chatTemplate, startClientTestServer, TEST_PL_KEY, type ClientTestServer } from "../helpers/client-server.js";
 import { parentOf, useMemoryTracing } from "../helpers/memory-tracing.js";
 
@@ -275,6 +276,29 @@ describe("run() tracing", () => {
     const model = tracing.byName("chat claude-sonnet-5-5");
     expect(parentOf(model)).toBe(run.spanContext().spanId);
     expect(model.attributes["promptlayer.request_log.span_id"]).toBe(run.spanContext().spanId);
+  });
+});
+
+describe("run() in a request context", () => {
+  it("logs the context's metadata, ids (user_id, session_id, conversation_id) and tags; the run's own metadata wins", async () => {
+    const context = { userId: "u-ctx", sessionId: "s-9", conversationId: "c-3", metadata: { plan: "pro", team: "ctx" }, tags: ["ctx-tag", "shared"] };
+    await withRequestContext(context, () => pl.run({ promptName: "openai-chat", inputVariables: { name: "Ada" }, metadata: { team: "run" }, tags: ["shared", "run-tag"] }));
+    const body = onlyTrack();
+    expect(body.metadata).toEqual({ plan: "pro", team: "run", user_id: "u-ctx", session_id: "s-9", conversation_id: "c-3" });
+    expect(body.tags).toEqual(["ctx-tag", "shared", "run-tag"]);
+  });
+
+  it("lets externalUserId override the context's user, and keeps the experiment keys", async () => {
+    server.addTemplate(chatTemplate(6, "labelled", { provider: "openai", name: "gpt-4o-mini" }, [{ role: "user", text: "hi" }], { labels: ["prod"] }));
+    await withRequestContext({ userId: "u-ctx", metadata: { user_id: "from-metadata" } }, () => pl.run({ promptName: "labelled", promptReleaseLabel: "prod", externalUserId: "u-explicit" }));
+    expect(onlyTrack().metadata).toEqual({ user_id: "u-explicit", pl_experiment_label: "prod", pl_experiment_variant: "1" });
+  });
+
+  it("sends no context fields outside a request context", async () => {
+    await pl.run({ promptName: "openai-chat", inputVariables: { name: "Ada" } });
+    const body = onlyTrack();
+    expect(body.metadata).toEqual({});
+    expect(body.tags).toEqual([]);
   });
 });
 

@@ -63,7 +63,41 @@ describe("runWorkflow", () => {
     expect((error as PromptLayerTimeoutError).timeoutMs).toBe(600);
     expect(elapsed).toBeGreaterThanOrEqual(550);
     expect(elapsed).toBeLessThan(3_000);
-    expect(server.callsTo("/workflow-version-execution-results").length).toBeGreaterThanOrEqual(3);
+    // Polls at once and after 250 ms; the next wait is cut short at the deadline (no poll after it).
+    expect(server.callsTo("/workflow-version-execution-results").length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("honours the timeout while a request is under way: a slow start, a slow poll, a poll being retried", async () => {
+    const realTime = new PromptLayer({ apiKey: TEST_PL_KEY, baseURL: server.url });
+    const timedOut = async (workflowName: string) => {
+      const started = Date.now();
+      const error = await realTime.runWorkflow({ workflowName, timeout: 300 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(PromptLayerTimeoutError);
+      expect((error as PromptLayerTimeoutError).timeoutMs).toBe(300);
+      return { error: error as PromptLayerTimeoutError, elapsed: Date.now() - started };
+    };
+
+    // The service takes 3 s to answer the start (the per-request timeout is 30 s).
+    server.fault({ pathPrefix: "/workflows/instant/run", status: 0, times: 1, delayMs: 3_000 });
+    const slowStart = await timedOut("instant");
+    expect(slowStart.elapsed).toBeLessThan(1_500);
+    expect(slowStart.error.message).toMatch(/did not start within 300 ms/);
+
+    // (A fault counts down when it answers: clear the one still waiting to.)
+    server.reset();
+
+    // The first poll hangs for 3 s, then would say the run is done.
+    server.fault({ pathPrefix: "/workflow-version-execution-results", status: 0, times: 1, delayMs: 3_000 });
+    const slowPoll = await timedOut("instant");
+    expect(slowPoll.elapsed).toBeLessThan(1_500);
+    expect(slowPoll.error.message).toMatch(/\(run \d+\) did not finish within 300 ms/);
+    server.reset();
+
+    // The poll fails with 503 and the HTTP layer would wait 2 s before retrying it.
+    server.fault({ pathPrefix: "/workflow-version-execution-results", status: 503, times: 4 });
+    const retried = await timedOut("instant");
+    expect(retried.elapsed).toBeLessThan(1_500);
+    expect(server.callsTo("/workflow-version-execution-results")).toHaveLength(1);
   });
 
   it("does not retry a start that failed with a 5xx (it might have started), and maps 404", async () => {

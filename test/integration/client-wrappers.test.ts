@@ -1,4 +1,5 @@
 import * as anthropicModule from "@anthropic-ai/sdk";
+import { trace } from "@opentelemetry/api";
 import * as openaiModule from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AnthropicInstrumentation } from "../../instrumentations/anthropic/instrumentation.js";
@@ -6,7 +7,8 @@ import { OpenAIInstrumentation } from "../../instrumentations/openai/instrumenta
 import { startMockModelServer, type MockModelServer } from "../../local/mock/index.js";
 import { PromptLayer, type LoggedRequest } from "../../src/index.js";
 import { startClientTestServer, TEST_PL_KEY, type ClientTestServer } from "../helpers/client-server.js";
-import { useMemoryTracing } from "../helpers/memory-tracing.js";
+import { withRequestContext } from "../../src/tracing/request-context.js";
+import { parentOf, useMemoryTracing } from "../helpers/memory-tracing.js";
 
 const tracing = useMemoryTracing();
 const OPENAI_KEY = "sk-openai-WRAPPED-5e1f";
@@ -124,5 +126,63 @@ describe("pl.anthropic()", () => {
     expect(bodies[1]).toMatchObject({ kwargs: { stream: true }, request_response: { type: "message", content: [{ type: "text", text: expect.stringContaining("Mock reply to: Stream Claude") }] } });
     expect(mock.requests.some((r) => JSON.stringify(r.body).includes("pl_tags"))).toBe(false);
     for (const call of server.calls) expect(call.raw + JSON.stringify(call.headers)).not.toMatch(/WRAPPED/);
+  });
+});
+
+describe("with tracing on", () => {
+  const MANAGED = "promptlayer.request_log.managed";
+  const LOG_SPAN = "promptlayer.request_log.span_id";
+
+  it("ties an OpenAI call's log to its model span, marked as already logged (one log, not two)", async () => {
+    const OpenAI = await pl.openai();
+    const client = new OpenAI({ apiKey: OPENAI_KEY, baseURL: `${mock.url}/v1`, maxRetries: 0 });
+    // Inside an app span: the log belongs to the model span, not to the span around the call.
+    const outerId = await trace.getTracer("app").startActiveSpan("handle request", async (outer) => {
+      await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hello" }] });
+      outer.end();
+      return outer.spanContext().spanId;
+    });
+    const [body] = await tracked();
+    const model = tracing.byName("chat gpt-4o-mini");
+    const modelId = model.spanContext().spanId;
+    expect(parentOf(model)).toBe(outerId);
+    expect(body!.span_id).toBe(modelId);
+    expect(model.attributes).toMatchObject({ [MANAGED]: true, [LOG_SPAN]: modelId });
+    // The app's own span is not a model call and is left alone.
+    expect(tracing.byName("handle request").attributes).not.toHaveProperty(MANAGED);
+  });
+
+  it("does the same for a streamed Anthropic call outside any app span", async () => {
+    const Anthropic = await pl.anthropic();
+    const client = new Anthropic({ apiKey: ANTHROPIC_KEY, baseURL: mock.url, maxRetries: 0 });
+    const stream = await client.messages.create({ model: "claude-sonnet-5-5", max_tokens: 50, messages: [{ role: "user", content: "Stream" }], stream: true });
+    for await (const event of stream) void event;
+    const [body] = await tracked();
+    const model = tracing.byName("chat claude-sonnet-5-5");
+    expect(body!.span_id).toBe(model.spanContext().spanId);
+    expect(model.attributes).toMatchObject({ [MANAGED]: true, [LOG_SPAN]: model.spanContext().spanId });
+  });
+
+  it("ties concurrent calls each to its own model span", async () => {
+    const OpenAI = await pl.openai();
+    const client = new OpenAI({ apiKey: OPENAI_KEY, baseURL: `${mock.url}/v1`, maxRetries: 0 });
+    await Promise.all(["a", "b", "c"].map((m) => client.chat.completions.create({ model: `gpt-${m}`, messages: [{ role: "user", content: m }] })));
+    const bodies = await tracked(3);
+    for (const m of ["a", "b", "c"]) {
+      const model = tracing.byName(`chat gpt-${m}`);
+      const body = bodies.find((b) => (b.kwargs as { model: string }).model === `gpt-${m}`)!;
+      expect(body.span_id).toBe(model.spanContext().spanId);
+      expect(model.attributes[LOG_SPAN]).toBe(model.spanContext().spanId);
+    }
+  });
+
+  it("logs the request context's metadata, ids and tags with the call (class tags, context tags, pl_tags)", async () => {
+    const OpenAI = await pl.openai({ tags: ["from-class"] });
+    const client = new OpenAI({ apiKey: OPENAI_KEY, baseURL: `${mock.url}/v1`, maxRetries: 0 });
+    const params = { model: "gpt-4o-mini", messages: [{ role: "user" as const, content: "hi" }], pl_tags: ["per-call"] };
+    await withRequestContext({ userId: "u-1", sessionId: "s-1", conversationId: "c-1", metadata: { plan: "pro" }, tags: ["ctx"] }, () => client.chat.completions.create(params));
+    const [body] = await tracked();
+    expect(body!.metadata).toEqual({ plan: "pro", user_id: "u-1", session_id: "s-1", conversation_id: "c-1" });
+    expect(body!.tags).toEqual(["from-class", "ctx", "per-call"]);
   });
 });

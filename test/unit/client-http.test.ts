@@ -173,6 +173,35 @@ describe("requests with fake timers", () => {
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
+  it("stops at the caller's signal, mid-attempt or mid-wait before a retry, with the signal's reason", async () => {
+    const hanging = vi.fn<FetchFn>(
+      (_url, init) =>
+        new Promise<Response>((_resolve, reject) => {
+          init.signal?.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError")));
+        }),
+    );
+    const deadline = new Error("caller's deadline");
+    const midAttempt = new AbortController();
+    setTimeout(() => midAttempt.abort(deadline), 1_000);
+    const first = failure(client(hanging).request({ method: "GET", path: "/slow", signal: midAttempt.signal }));
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(await first).toBe(deadline);
+
+    const failing = vi.fn<FetchFn>(async () => json(503, { message: "down" }));
+    const midWait = new AbortController();
+    setTimeout(() => midWait.abort(deadline), 500);
+    const second = failure(client(failing).request({ method: "GET", path: "/down", signal: midWait.signal }));
+    await vi.advanceTimersByTimeAsync(500);
+    expect(await second).toBe(deadline);
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(failing).toHaveBeenCalledTimes(1);
+
+    // Already aborted: nothing is sent.
+    const none = vi.fn<FetchFn>(async () => json(200, {}));
+    expect(await failure(client(none).request({ method: "GET", path: "/a", signal: AbortSignal.abort(deadline) }))).toBe(deadline);
+    expect(none).not.toHaveBeenCalled();
+  });
+
   it("retries a request that starts work only on 429, not on 5xx", async () => {
     const fetch = vi.fn<FetchFn>(async () => json(502, { message: "bad gateway" }));
     const error = await failure(client(fetch).request({ method: "POST", path: "/workflows/w/run", body: {}, idempotent: false }));

@@ -116,6 +116,93 @@ describe("local rendering of a cached template", () => {
     });
   });
 
+  describe("llm_kwargs of a template mixing f-string and jinja2", () => {
+    const mixed = (kwargs: Record<string, unknown>) =>
+      template(
+        [
+          { role: "system", text: "Be {tone}." },
+          { role: "user", text: "Hi {{ name }}", format: "jinja2" },
+          { role: "assistant", text: "Hello {name}." },
+          { role: "user", text: "{% if vip %}VIP {% endif %}{{ q }}", format: "jinja2" },
+        ],
+        kwargs,
+      );
+    const vars = { tone: "brief", name: "Ada", vip: true, q: "why?" };
+
+    it("maps Anthropic's messages (system moved out to `system`) back to the template's messages", async () => {
+      const block = (text: string) => [{ type: "text", text }];
+      const t = mixed({
+        system: "Be {tone}.",
+        messages: [
+          { role: "user", content: block("Hi {{ name }}") },
+          { role: "assistant", content: block("Hello {name}.") },
+          { role: "user", content: block("{% if vip %}VIP {% endif %}{{ q }}") },
+        ],
+      });
+      expect(isLocallyRenderable(t)).toBe(true);
+      await renderTemplateInPlace(t, vars);
+      expect(t.llm_kwargs).toEqual({
+        system: "Be brief.",
+        messages: [
+          { role: "user", content: block("Hi Ada") },
+          { role: "assistant", content: block("Hello Ada.") },
+          { role: "user", content: block("VIP why?") },
+        ],
+      });
+    });
+
+    it("maps Gemini's history (system moved to system_instruction) back to the template's messages", async () => {
+      const t = mixed({
+        history: [
+          { role: "user", parts: [{ text: "Hi {{ name }}" }] },
+          { role: "model", parts: [{ text: "Hello {name}." }] },
+          { role: "user", parts: [{ text: "{{ q }}" }] },
+        ],
+        generation_config: { system_instruction: "Be {tone}." },
+      });
+      await renderTemplateInPlace(t, vars);
+      expect(t.llm_kwargs).toEqual({
+        history: [
+          { role: "user", parts: [{ text: "Hi Ada" }] },
+          { role: "model", parts: [{ text: "Hello Ada." }] },
+          { role: "user", parts: [{ text: "why?" }] },
+        ],
+        generation_config: { system_instruction: "Be brief." },
+      });
+    });
+
+    it("keeps one kwargs message per template message (OpenAI) on the message's own format", async () => {
+      const t = mixed({
+        messages: [
+          { role: "system", content: "Be {tone}." },
+          { role: "user", content: "Hi {{ name }}" },
+          { role: "assistant", content: "Hello {name}." },
+          { role: "user", content: "{{ q }}" },
+        ],
+      });
+      await renderTemplateInPlace(t, vars);
+      expect((t.llm_kwargs!.messages as Array<{ content: string }>).map((m) => m.content)).toEqual(["Be brief.", "Hi Ada", "Hello Ada.", "why?"]);
+    });
+
+    it("leaves a layout it cannot map (merged messages, mixed system formats) to the service", () => {
+      // Two user messages merged into one: which format would the merged text take?
+      const merged = mixed({ system: "Be {tone}.", messages: [{ role: "user", content: "Hi {{ name }}\n{{ q }}" }, { role: "assistant", content: "Hello {name}." }] });
+      expect(isLocallyRenderable(merged)).toBe(false);
+      // Two system messages of different formats joined into `system`.
+      const systems = template(
+        [
+          { role: "system", text: "A {a}" },
+          { role: "system", text: "B {{ b }}", format: "jinja2" },
+          { role: "user", text: "U" },
+        ],
+        { system: "A {a}\nB {{ b }}", messages: [{ role: "user", content: "U" }] },
+      );
+      expect(isLocallyRenderable(systems)).toBe(false);
+      // The same layouts with one format throughout stay local.
+      expect(isLocallyRenderable(template([{ role: "user", text: "x" }, { role: "user", text: "y" }], { messages: [{ role: "user", content: "x\ny" }] }))).toBe(true);
+    });
+  });
+
   it("keeps a block's original text when it fails to render", async () => {
     const t = await renderTemplateInPlace(template([{ role: "user", text: "n={n:d} and {other}" }]), { n: "not a number", other: "x" });
     const pt = t.prompt_template;

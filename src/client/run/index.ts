@@ -7,7 +7,10 @@
  * Tracing: a run span (`node_type=CODE_EXECUTION`) with the template fetch as a child
  * (`PROMPT_TEMPLATE`); the provider call runs in a prompt context that names the run span as
  * the request log's span, so the instrumented model span nests under the run span and carries
- * the prompt attributes and the managed-log marker.
+ * the prompt attributes and the managed-log marker. As that span is therefore not logged by the
+ * service, the request context `run()` is called in (`withRequestContext`) goes into the logged
+ * request itself: its metadata and ids (`user_id`, `session_id`, `conversation_id`) and tags,
+ * the run's own `metadata` winning (see `../request-context.ts`).
  *
  * When the model call succeeded but logging it failed, the answer is still returned, with
  * `request_id: null`, a blueprint built on the client, a warning through the package logger and
@@ -44,11 +47,13 @@ import {
 } from "../../semconv.js";
 import { recordError } from "../../tracing/errors.js";
 import { withPromptContext, type PromptContext } from "../../tracing/prompt-context.js";
+import { getRequestContext, type RequestContext } from "../../tracing/request-context.js";
 import { safeStringify } from "../../tracing/serialize.js";
 import { activeParentContext } from "../../tracing/ambient-parent.js";
 import { getTracer } from "../../tracing/tracer.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../../version.js";
 import type { HttpClient } from "../http.js";
+import { mergeLogMetadata, mergeLogTags } from "../request-context.js";
 import type { Templates } from "../templates/index.js";
 import type { PromptBlueprint, PromptTemplate, RequestErrorType, RequestStatus, TrackRequestResponse } from "../types.js";
 import { requireInt, requireObject, requireString, requireStringArray, requireStringMap } from "../validate.js";
@@ -181,6 +186,8 @@ class Run {
     private readonly span: Span,
     private readonly ctx: Context,
     private readonly env: ProviderEnvironment,
+    /** The request context `run()` was called in: its metadata and tags go into the log. */
+    private readonly requestContext: RequestContext | undefined,
   ) {
     this.secrets = [env.openai.apiKey, env.anthropic.apiKey, env.azure.apiKey, env.google.apiKey];
   }
@@ -267,7 +274,7 @@ class Run {
         requestResponse,
         requestStartTime: started,
         requestEndTime: new Date(),
-        tags: p.tags,
+        tags: mergeLogTags(this.requestContext, [], p.tags),
         metadata: this.logMetadata(),
         promptId: this.template.id,
         promptVersion: this.template.version,
@@ -286,10 +293,15 @@ class Run {
     }
   }
 
-  /** The request's metadata, with the experiment it ran in, so results can group by variant. */
+  /**
+   * The request's metadata: the request context's (ids as `user_id`, `session_id`,
+   * `conversation_id`), then the run's own, which win, then the experiment it ran in, so results
+   * can group by variant.
+   */
   private logMetadata(): Record<string, string> | undefined {
-    if (!this.experiment) return this.params.metadata;
-    return { ...this.params.metadata, pl_experiment_label: this.experiment.label, pl_experiment_variant: String(this.experiment.variant) };
+    const metadata = mergeLogMetadata(this.requestContext, this.params.metadata);
+    if (!this.experiment) return metadata;
+    return { ...metadata, pl_experiment_label: this.experiment.label, pl_experiment_variant: String(this.experiment.variant) };
   }
 
   /** Logs a failed call; a stream that failed midway logs what had arrived. */
@@ -357,7 +369,7 @@ export async function runPrompt(deps: RunDeps, given: RunParams): Promise<RunRes
   const parent = activeParentContext();
   const span = getTracer().startSpan(`promptlayer.run ${params.promptName}`, { attributes: runAttributes(params) }, parent);
   const ctx = trace.setSpan(parent, span);
-  const run = new Run(deps, params, span, ctx, (deps.providerEnv ?? providerEnvironment)());
+  const run = new Run(deps, params, span, ctx, (deps.providerEnv ?? providerEnvironment)(), getRequestContext());
   try {
     await run.prepare();
   } catch (error) {
