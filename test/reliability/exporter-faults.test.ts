@@ -79,6 +79,27 @@ describe.each(FAULTS)("when the trace endpoint %s", (_label, fault) => {
   });
 });
 
+describe("when the trace endpoint is down (connection refused)", () => {
+  it("keeps results, counts the loss once and shuts down in time", async () => {
+    const closed = await startFaultServer({ kind: "ok" });
+    const url = closed.url;
+    await closed.close(); // nothing listens on that port any more
+    const tracing = init({ endpoint: url, handleExit: false, timeoutMillis: 1_000, shutdownTimeoutMillis: 2_500, batch: { scheduledDelayMillis: 10 }, instrumentations: false });
+    const results: number[] = [];
+    const started = performance.now();
+    for (let i = 0; i < 50; i++) results.push(await work(i));
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(results).toEqual(Array.from({ length: 50 }, (_, i) => i * 2));
+    await new Promise((r) => setTimeout(r, 200));
+    const shutdownStarted = performance.now();
+    await shutdown();
+    expect(performance.now() - shutdownStarted).toBeLessThan(3_500);
+    expect(tracing.stats()).toMatchObject({ ended: 50, exported: 0, lost: 50 });
+    expect(lines.filter((l) => l.includes("could not be exported"))).toHaveLength(1);
+    expect(problems).toEqual([]);
+  });
+});
+
 describe("when the trace endpoint recovers", () => {
   it("delivers later spans once it is back", async () => {
     const server = await startFaultServer({ kind: "status", status: 503 });
