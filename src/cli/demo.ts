@@ -104,7 +104,7 @@ function describe(span: ReceivedSpan): string {
 }
 
 export async function runDemo(argv: string[] = []): Promise<number> {
-  const { values } = parseArgs({ args: argv, strict: true, options: { "data-dir": { type: "string" }, port: { type: "string" }, exit: { type: "boolean" } } });
+  const { values } = parseArgs({ args: argv, strict: true, options: { "data-dir": { type: "string" }, port: { type: "string" }, exit: { type: "boolean" }, serve: { type: "boolean" } } });
   const backend = await startLocalBackend({ dataDir: values["data-dir"], port: values.port ? Number(values.port) : 0, seed: true });
   try {
     console.log(`Local backend on ${backend.url} (REST API, OTLP receiver, mock OpenAI/Anthropic endpoints, web page)\n`);
@@ -120,12 +120,18 @@ export async function runDemo(argv: string[] = []): Promise<number> {
     const spans = flatten(detail.spans);
     console.log(`\nThe trace the backend received (${spans.length} spans, ${detail.request_logs.length} request logs):\n`);
     console.log(formatSpanTree(spans, describe));
-    const link = `${backend.url}/#key=${encodeURIComponent(backend.apiKey)}`;
-    if (values.exit || !process.stdout.isTTY) {
-      if (backend.dataDir !== ":memory:") console.log(`\nData is in ${backend.dataDir}. Browse it with: npx promptlayer-otel dev --data-dir ${backend.dataDir}`);
+    const tracePath = `/traces/${trace.trace_id}`;
+    const link = `${backend.url}/#key=${encodeURIComponent(backend.apiKey)}&to=${encodeURIComponent(tracePath)}`;
+    // In a terminal the page stays up until Ctrl+C; `--serve` keeps it up without one (scripts, tests).
+    if (values.exit || (!process.stdout.isTTY && !values.serve)) {
+      // The server stops with the demo: say where the trace will be once the data is browsed again.
+      if (backend.dataDir !== ":memory:") {
+        console.log(`\nData is in ${backend.dataDir}. Browse it with: npx promptlayer-otel dev --data-dir ${backend.dataDir}`);
+        console.log(`then open this trace at <the URL it prints>#${tracePath}`);
+      }
       return 0;
     }
-    console.log(`\nOpen the web page: ${link}\n(Ctrl+C to stop)`);
+    console.log(`\nThis trace on the web page: ${link}\n(Ctrl+C to stop)`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", () => resolve());
       process.once("SIGTERM", () => resolve());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ROOT, runNode } from "../helpers/child.js";
+import { ROOT, runNode, startNode } from "../helpers/child.js";
 
 describe("npm run demo", () => {
   it("runs the agent under the preload against the local backend and prints the trace it stored", async () => {
@@ -15,4 +15,21 @@ describe("npm run demo", () => {
     expect(out).toMatch(/└─ chat claude-haiku-4-5 .*streamed/);
     expect(out).toMatch(/invoke_agent support-agent .*user customer-42/);
   });
+
+  it("prints a link that opens its trace on the web page, and keeps serving until stopped", async () => {
+    const demo = startNode([`${ROOT}/dist/cli.js`, "demo", "--data-dir", ":memory:", "--serve"], {}, 60_000);
+    await demo.waitForOutput("(Ctrl+C to stop)");
+    const link = /This trace on the web page: (\S+)/.exec(demo.stdout())![1]!;
+    const url = new URL(link);
+    const params = new URLSearchParams(url.hash.slice(1));
+    const to = params.get("to")!;
+    expect(to).toMatch(/^\/traces\/[0-9a-f]{32}$/);
+    const res = await fetch(`${url.origin}/api/local${to}`, { headers: { "x-api-key": params.get("key")! } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { spans: Array<{ name: string }> };
+    expect(body.spans[0]!.name).toBe("invoke_agent support-agent");
+    expect((await fetch(`${url.origin}/`)).status).toBe(200); // the page itself
+    demo.child.kill("SIGTERM");
+    expect((await demo.done).code).toBe(0);
+  }, 90_000);
 });
