@@ -80,9 +80,13 @@ function listItem(prompt: PromptRow, version: VersionRow): Json {
   };
 }
 
+/** The last page a list can ask for (2^31 − 1, like a 32-bit page column): far past any real list. */
+const MAX_PAGE = 2_147_483_647;
+
 function list(ctx: RouteContext): Reply {
   const f = new Fields(queryObject(ctx.query), ["query"]);
-  const page = f.int("page", { min: 1 }) ?? 1;
+  // Bounded so that the row offset, (page - 1) × per_page, stays a small exact integer for SQLite.
+  const page = f.int("page", { min: 1, max: MAX_PAGE }) ?? 1;
   const perPage = f.int("per_page", { min: 1, max: 1000 }) ?? 30;
   const label = f.string("label");
   const name = f.string("name");

@@ -3,7 +3,10 @@
  *   POST /v1/traces  OTLP/HTTP (protobuf or JSON, gzip/deflate) with `X-API-KEY`; answered 200
  *                    only after the spans and their request logs are committed.
  * Read API (X-API-KEY):
- *   GET /api/local/traces?limit=50&before=<ms>   newest first: {items: [summary], next_before}
+ *   GET /api/local/traces?limit=50&before=<ms>&before_trace_id=<id>
+ *                                                newest first: {items: [summary], next_before,
+ *                                                next_before_trace_id}; pass both back for the next
+ *                                                page (`before` alone: traces started before it)
  *   GET /api/local/traces/{traceId}              {trace: summary, spans: [tree], request_logs: [ids]}
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -40,12 +43,18 @@ export async function handleOtlp(req: IncomingMessage, res: ServerResponse, serv
   );
 }
 
+/** ISO 8601, or null for a time `Date` cannot show (only a database written before ingest bounded span times holds one). */
+const isoOrNull = (ms: number): string | null => {
+  const date = new Date(ms);
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+};
+
 const summaryBody = (t: TraceSummary): Json => ({
   trace_id: t.traceId,
   root_span_name: t.rootName,
   service_name: t.serviceName,
-  start_time: new Date(t.startMs).toISOString(),
-  end_time: new Date(t.endMs).toISOString(),
+  start_time: isoOrNull(t.startMs),
+  end_time: isoOrNull(t.endMs),
   duration_ms: Math.round((t.endMs - t.startMs) * 1000) / 1000,
   span_count: t.spanCount,
   error_count: t.errorCount,
@@ -80,9 +89,12 @@ function listTraces(ctx: RouteContext): Reply {
   const f = new Fields(queryObject(ctx.query), ["query"]);
   const limit = f.int("limit", { min: 1, max: 500 }) ?? 50;
   const before = f.number("before");
+  const beforeTraceId = f.string("before_trace_id");
+  if (beforeTraceId !== undefined && before === undefined && !f.issues.length) f.issues.push({ loc: ["query", "before"], msg: "Field required with before_trace_id", type: "missing" });
   f.done();
-  const items = ctx.services.store.spans.traces(limit, before);
-  return ok({ items: items.map(summaryBody), next_before: items.length === limit ? items.at(-1)!.startMs : null });
+  const items = ctx.services.store.spans.traces(limit, before === undefined ? undefined : { ms: before, traceId: beforeTraceId?.toLowerCase() });
+  const last = items.length === limit ? items.at(-1)! : undefined;
+  return ok({ items: items.map(summaryBody), next_before: last?.startMs ?? null, next_before_trace_id: last?.traceId ?? null });
 }
 
 function getTrace(ctx: RouteContext): Reply {

@@ -15,6 +15,10 @@ export function objectBody(body: unknown, optional = false): Json {
   return body;
 }
 
+/** 0001-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z. */
+const MIN_TIME_MS = -62_135_596_800_000;
+const MAX_TIME_MS = 253_402_300_799_999;
+
 interface Opts {
   required?: boolean;
 }
@@ -51,13 +55,20 @@ export class Fields {
     return v;
   }
 
+  /**
+   * An integer. Bounds default to the safe-integer range: past 2^53 a JSON number is no longer
+   * exact, and SQLite (64-bit integers) or node:sqlite (which will not read back an integer it
+   * cannot represent exactly) would fail on it later with a 500 instead of this 422.
+   */
   int(key: string, opts: Opts & { min?: number; max?: number } = {}): number | undefined {
     let v = this.value(key, opts);
     if (v === undefined) return undefined;
     if (typeof v === "string" && /^-?\d+$/.test(v.trim())) v = Number(v);
     if (typeof v !== "number" || !Number.isInteger(v)) return this.issue(key, "Input should be a valid integer", "int_parsing");
-    if (opts.min !== undefined && v < opts.min) return this.issue(key, `Input should be greater than or equal to ${opts.min}`, "greater_than_equal");
-    if (opts.max !== undefined && v > opts.max) return this.issue(key, `Input should be less than or equal to ${opts.max}`, "less_than_equal");
+    const min = Math.max(opts.min ?? -Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER);
+    const max = Math.min(opts.max ?? Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+    if (v < min) return this.issue(key, `Input should be greater than or equal to ${min}`, "greater_than_equal");
+    if (v > max) return this.issue(key, `Input should be less than or equal to ${max}`, "less_than_equal");
     return v;
   }
 
@@ -128,12 +139,17 @@ export class Fields {
     return v as T;
   }
 
-  /** A time as an ISO 8601 string or epoch seconds (what the Python SDK sends); returned as ISO. */
+  /**
+   * A time as an ISO 8601 string or epoch seconds (what the Python SDK sends); returned as ISO.
+   * Years 1–9999 only (Python's and so the service's datetime range, and what a four-digit ISO
+   * year can show); beyond that `Date` cannot even represent most of them.
+   */
   time(key: string, opts: Opts = {}): string | undefined {
     const v = this.value(key, opts);
     if (v === undefined) return undefined;
     const ms = typeof v === "number" ? v * 1000 : typeof v === "string" ? Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(v) || !/T/.test(v) ? v : v + "Z") : NaN;
     if (!Number.isFinite(ms)) return this.issue(key, "Input should be a valid datetime (ISO 8601 or epoch seconds)", "datetime_parsing");
+    if (ms < MIN_TIME_MS || ms > MAX_TIME_MS) return this.issue(key, "Input should be a datetime between years 1 and 9999", "datetime_parsing");
     return new Date(ms).toISOString();
   }
 

@@ -6,7 +6,7 @@
  */
 import type { AttributeMap, ReceivedSpan } from "../otlp/decode.js";
 import { blueprintMessage, chatTemplate } from "./blueprint.js";
-import { asArray, asNumber, asString, isObject, maybeParse, type Json } from "./json.js";
+import { asArray, asCount, asString, isObject, maybeParse, type Json } from "./json.js";
 
 /** Operations that are model calls worth a request log (embeddings, tools and agents are not). */
 export const LOGGED_OPERATIONS = ["chat", "text_completion", "generate_content"];
@@ -109,6 +109,7 @@ function functionNameOf(provider: string, op: string, apiType: string | undefine
   return `${provider}.${op}`;
 }
 
+/** Nanoseconds since the epoch as ISO 8601. The decoder admits only uint64 values (until 2554), all within `Date`'s range. */
 const nanosToIso = (nanos: string): string => new Date(Number(BigInt(nanos) / 1_000_000n)).toISOString();
 
 export interface SpanRequestLog {
@@ -157,7 +158,8 @@ export function requestLogFromSpan(span: ReceivedSpan): SpanRequestLog {
     const v = a[key];
     if (v !== undefined && v !== null) metadata[key] = String(v);
   }
-  const version = asNumber(a["promptlayer.prompt.version"]) ?? (typeof a["promptlayer.prompt.version"] === "string" ? Number(a["promptlayer.prompt.version"]) || undefined : undefined);
+  const rawVersion = a["promptlayer.prompt.version"];
+  const version = asCount(typeof rawVersion === "string" && /^\s*\d+\s*$/.test(rawVersion) ? Number(rawVersion) : rawVersion, 1);
   const promptId = a["promptlayer.prompt.id"];
   const failed = span.status.code === 2;
   const model = asString(a["gen_ai.response.model"]) ?? asString(a["gen_ai.request.model"]) ?? null;
@@ -171,10 +173,10 @@ export function requestLogFromSpan(span: ReceivedSpan): SpanRequestLog {
     parameters,
     requestStartTime: nanosToIso(span.startTimeUnixNano),
     requestEndTime: nanosToIso(span.endTimeUnixNano),
-    inputTokens: asNumber(a["gen_ai.usage.input_tokens"]) ?? 0,
-    outputTokens: asNumber(a["gen_ai.usage.output_tokens"]) ?? 0,
+    inputTokens: asCount(a["gen_ai.usage.input_tokens"]) ?? 0,
+    outputTokens: asCount(a["gen_ai.usage.output_tokens"]) ?? 0,
     promptName: asString(a["promptlayer.prompt.name"]),
-    promptId: promptId === undefined || promptId === null || Number.isNaN(Number(promptId)) ? undefined : Number(promptId),
+    promptId: asCount(typeof promptId === "string" && /^\s*\d+\s*$/.test(promptId) ? Number(promptId) : promptId, 1),
     promptVersion: version,
     tags: asArray(a["promptlayer.tags"]).map(String),
     metadata,

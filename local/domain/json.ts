@@ -6,6 +6,12 @@ export const asObject = (value: unknown): Json => (isObject(value) ? value : {})
 export const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 export const asString = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 export const asNumber = (value: unknown): number | undefined => (typeof value === "number" && Number.isFinite(value) ? value : undefined);
+/**
+ * A count (tokens) or a number like a version: a safe integer of at least `min`, else undefined.
+ * Anything bigger is not exact in JSON, and SQLite would store an integer that node:sqlite then
+ * refuses to read back.
+ */
+export const asCount = (value: unknown, min = 0): number | undefined => (typeof value === "number" && Number.isSafeInteger(value) && value >= min ? value : undefined);
 
 /** A JSON value that may arrive as a JSON-encoded string (span attributes) or already structured. */
 export function maybeParse(value: unknown): unknown {

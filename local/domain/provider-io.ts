@@ -5,7 +5,7 @@
  * stream aggregates the Python SDK sends (`choices: [{role, content}]`).
  */
 import { blueprintMessage, chatTemplate } from "./blueprint.js";
-import { asArray, asNumber, asObject, asString, isObject, type Json } from "./json.js";
+import { asArray, asCount, asObject, asString, isObject, type Json } from "./json.js";
 
 export type ProviderApi = "openai-chat" | "openai-responses" | "openai-completions" | "anthropic" | "google";
 
@@ -171,8 +171,9 @@ export function usageOf(response: Json): Usage {
   const u = asObject(response.usage);
   const g = asObject(response.usageMetadata ?? response.usage_metadata);
   return {
-    inputTokens: asNumber(u.prompt_tokens) ?? asNumber(u.input_tokens) ?? asNumber(g.promptTokenCount) ?? asNumber(g.prompt_token_count) ?? 0,
-    outputTokens: asNumber(u.completion_tokens) ?? asNumber(u.output_tokens) ?? asNumber(g.candidatesTokenCount) ?? asNumber(g.candidates_token_count) ?? 0,
+    // Counts as the provider reported them; a value that is no count (negative, fractional, past 2^53) is not stored.
+    inputTokens: asCount(u.prompt_tokens) ?? asCount(u.input_tokens) ?? asCount(g.promptTokenCount) ?? asCount(g.prompt_token_count) ?? 0,
+    outputTokens: asCount(u.completion_tokens) ?? asCount(u.output_tokens) ?? asCount(g.candidatesTokenCount) ?? asCount(g.candidates_token_count) ?? 0,
   };
 }
 

@@ -12,11 +12,34 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
+const MAX_UINT64 = 2n ** 64n - 1n;
+
+/**
+ * A fixed64 timestamp: a decimal string or a JSON number, within uint64 like the protobuf field
+ * (so every accepted time is a valid date, up to the year 2554).
+ */
 function nanos(v: unknown, field: string): string {
   if (v === undefined || v === null) return "0";
   const s = typeof v === "object" ? String(v) : String(v);
   if (!/^\d+$/.test(s)) throw new OtlpDecodeError(`${field} must be an unsigned integer`);
-  return s;
+  const digits = s.replace(/^0+(?=\d)/, "");
+  // The length check first: BigInt() of a megabyte of digits is slow.
+  if (digits.length > 20 || BigInt(digits) > MAX_UINT64) throw new OtlpDecodeError(`${field} is out of the uint64 range`);
+  return digits;
+}
+
+const SPAN_KINDS = ["SPAN_KIND_UNSPECIFIED", "SPAN_KIND_INTERNAL", "SPAN_KIND_SERVER", "SPAN_KIND_CLIENT", "SPAN_KIND_PRODUCER", "SPAN_KIND_CONSUMER"];
+const STATUS_CODES = ["STATUS_CODE_UNSET", "STATUS_CODE_OK", "STATUS_CODE_ERROR"];
+const INT32_MIN = -(2 ** 31);
+const INT32_MAX = 2 ** 31 - 1;
+
+/** An enum field in the protobuf JSON mapping: its number (any int32, as protobuf enums are open) or its name. */
+function enumValue(v: unknown, names: readonly string[], field: string): number {
+  if (v === undefined || v === null) return 0;
+  if (typeof v === "string" && names.includes(v)) return names.indexOf(v);
+  const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : NaN;
+  if (!Number.isInteger(n) || n < INT32_MIN || n > INT32_MAX) throw new OtlpDecodeError(`${field} must be an enum number or name`);
+  return n;
 }
 
 function anyValue(v: unknown): AttributeValue {
@@ -66,7 +89,7 @@ export function spansFromRequest(request: unknown): ReceivedSpan[] {
           spanId: hexId(s.spanId, "spanId", 8, true)!,
           parentSpanId: hexId(s.parentSpanId, "parentSpanId", 8, false),
           name: typeof s.name === "string" ? s.name : "",
-          kind: Number(s.kind ?? 0),
+          kind: enumValue(s.kind, SPAN_KINDS, "kind"),
           startTimeUnixNano: nanos(s.startTimeUnixNano, "startTimeUnixNano"),
           endTimeUnixNano: nanos(s.endTimeUnixNano, "endTimeUnixNano"),
           attributes: attributes(s.attributes),
@@ -76,7 +99,7 @@ export function spansFromRequest(request: unknown): ReceivedSpan[] {
             attributes: attributes(e.attributes),
           })),
           status: {
-            code: Number(status.code ?? 0),
+            code: enumValue(status.code, STATUS_CODES, "status.code"),
             ...(typeof status.message === "string" && status.message ? { message: status.message } : {}),
           },
           resource,

@@ -196,6 +196,7 @@ function wireId(buf: Buffer, start: number, end: number, field: string, bytes: n
   }
   if (end - start !== bytes) throw new OtlpDecodeError(`${field} must be ${bytes} bytes`);
   for (let i = start; i < end; i++) if (buf[i] !== 0) return buf.toString("hex", start, end);
+  if (required) throw new OtlpDecodeError(`${field} must not be all zero`);
   return undefined;
 }
 

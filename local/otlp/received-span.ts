@@ -29,7 +29,10 @@ export interface ReceivedSpan {
 /** The request is not a well-formed OTLP trace export. */
 export class OtlpDecodeError extends Error {}
 
-/** A trace or span id as lowercase hex; absent or all-zero ids are `undefined`. */
+/**
+ * A trace or span id as lowercase hex; absent or all-zero ids are `undefined`. A required id
+ * (a span's own trace and span id) must be present and not all zero, which OTLP calls invalid.
+ */
 export function hexId(v: unknown, field: string, bytes: number, required: boolean): string | undefined {
   let hex: string | undefined;
   if (v instanceof Buffer) hex = v.length ? v.toString("hex") : undefined;
@@ -41,5 +44,7 @@ export function hexId(v: unknown, field: string, bytes: number, required: boolea
     return undefined;
   }
   if (hex.length !== bytes * 2 || !/^[0-9a-f]+$/.test(hex)) throw new OtlpDecodeError(`${field} must be ${bytes} bytes`);
-  return /^0+$/.test(hex) ? undefined : hex;
+  if (!/^0+$/.test(hex)) return hex;
+  if (required) throw new OtlpDecodeError(`${field} must not be all zero`);
+  return undefined;
 }

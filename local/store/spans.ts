@@ -19,6 +19,17 @@ export interface TraceSummary {
 
 const nanosToMs = (nanos: string): number => Number(BigInt(nanos) / 1000n) / 1000;
 
+/**
+ * The trace's total of a token-count attribute. Attributes are stored as received, so a span may
+ * carry anything there: only whole numbers from 0 to 2^53 − 1 count, and the total is capped at
+ * 2^53 − 1 too (TOTAL, a float sum, cannot overflow the way SUM does; node:sqlite refuses to read
+ * back an integer past 2^53).
+ */
+const tokenTotal = (attribute: string): string => {
+  const value = `json_extract(data, '$.attributes."${attribute}"')`;
+  return `MIN(TOTAL(CASE WHEN json_type(data, '$.attributes."${attribute}"') = 'integer' AND ${value} BETWEEN 0 AND ${Number.MAX_SAFE_INTEGER} THEN ${value} ELSE 0 END), ${Number.MAX_SAFE_INTEGER})`;
+};
+
 const summary = (r: Record<string, unknown>): TraceSummary => ({
   traceId: String(r.trace_id),
   rootName: r.root_name === null ? null : String(r.root_name),
@@ -69,17 +80,27 @@ export class SpanStore {
                  ORDER BY r.start_ms LIMIT 1),
               (SELECT json_extract(r.data, '$.resource."service.name"') FROM spans r WHERE r.trace_id = $traceId ORDER BY r.start_ms LIMIT 1),
               MIN(start_ms), MAX(end_ms), COUNT(*), SUM(status_code = 2),
-              SUM(coalesce(json_extract(data, '$.attributes."gen_ai.usage.input_tokens"'), 0)),
-              SUM(coalesce(json_extract(data, '$.attributes."gen_ai.usage.output_tokens"'), 0))
+              ${tokenTotal("gen_ai.usage.input_tokens")},
+              ${tokenTotal("gen_ai.usage.output_tokens")}
        FROM spans WHERE trace_id = $traceId`,
       { traceId },
     );
   }
 
-  /** Trace summaries, newest first; `beforeMs` pages backwards by trace start time. */
-  traces(limit: number, beforeMs?: number): TraceSummary[] {
+  /**
+   * Trace summaries, newest first (ties by trace id, descending). Pages backwards from a cursor:
+   * `before.ms` alone lists traces that started strictly earlier; with `before.traceId` (the last
+   * trace of the previous page) it continues after that trace, so traces sharing its start time
+   * are neither skipped nor repeated.
+   */
+  traces(limit: number, before?: { ms: number; traceId?: string | undefined }): TraceSummary[] {
     return this.db
-      .all("SELECT * FROM traces WHERE ($before IS NULL OR start_ms < $before) ORDER BY start_ms DESC LIMIT $limit", { before: beforeMs ?? null, limit })
+      .all(
+        `SELECT * FROM traces
+         WHERE $beforeMs IS NULL OR start_ms < $beforeMs OR (start_ms = $beforeMs AND trace_id < $beforeTrace)
+         ORDER BY start_ms DESC, trace_id DESC LIMIT $limit`,
+        { beforeMs: before?.ms ?? null, beforeTrace: before?.traceId ?? null, limit },
+      )
       .map(summary);
   }
 

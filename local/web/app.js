@@ -5,12 +5,15 @@ const KEY_STORE = "promptlayer-local-key";
 const view = document.getElementById("view");
 const conn = document.getElementById("conn");
 
-// The dev command prints a URL with the key in the fragment (never sent to the server).
+// The dev command prints a URL with the key in the fragment (never sent to the server), and the
+// demo one that also says which page to open (`&to=/traces/<id>`).
 (function takeKeyFromHash() {
   const m = /(?:^#|&)key=([^&]+)/.exec(location.hash);
   if (!m) return;
   localStorage.setItem(KEY_STORE, decodeURIComponent(m[1]));
-  history.replaceState(null, "", location.pathname + "#/traces");
+  const to = /&to=([^&]+)/.exec(location.hash);
+  const page = to ? decodeURIComponent(to[1]) : "/traces";
+  history.replaceState(null, "", location.pathname + "#" + (page.startsWith("/") ? page : "/traces"));
 })();
 
 const esc = (v) =>
@@ -80,8 +83,9 @@ async function tracesPage() {
   const rows = document.getElementById("rows");
   const foot = document.getElementById("foot");
   let before;
+  let beforeTrace;
   async function load() {
-    const page = await api(`/api/local/traces?limit=50${before != null ? `&before=${before}` : ""}`);
+    const page = await api(`/api/local/traces?limit=50${before != null ? `&before=${before}&before_trace_id=${encodeURIComponent(beforeTrace)}` : ""}`);
     rows.insertAdjacentHTML(
       "beforeend",
       page.items
@@ -95,6 +99,7 @@ async function tracesPage() {
         .join(""),
     );
     before = page.next_before;
+    beforeTrace = page.next_before_trace_id;
     foot.innerHTML = before != null ? `<button class="more" id="more">Load more</button>` : rows.children.length ? "" : `<div class="empty">No traces yet. Point an app at this backend (PROMPTLAYER_BASE_URL) and run it.</div>`;
     if (before != null) document.getElementById("more").onclick = load;
   }

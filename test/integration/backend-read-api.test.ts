@@ -48,6 +48,32 @@ describe("the local read API", () => {
     expect((await client.call("GET", "/api/local/traces?before=yesterday")).status).toBe(422);
   });
 
+  it("pages traces that share a start time without skipping or repeating any, by (start, trace id)", async () => {
+    // Five traces starting in the same millisecond, between two others.
+    const tied = ["20000000000000000000000000000005", "20000000000000000000000000000001", "20000000000000000000000000000004", "20000000000000000000000000000002", "20000000000000000000000000000003"];
+    for (const id of tied) expect((await exportTrace(id, 5000)).status).toBe(200);
+    expect((await exportTrace("20000000000000000000000000000009", 6000)).status).toBe(200);
+    expect((await exportTrace("2000000000000000000000000000000a", 4000)).status).toBe(200);
+
+    const seen: string[] = [];
+    let query = "limit=2&before=6500000"; // ms: just after the newest of these traces
+    for (let pages = 0; pages < 10; pages++) {
+      const page = await client.call("GET", `/api/local/traces?${query}`);
+      expect(page.status).toBe(200);
+      seen.push(...page.body.items.map((t: { trace_id: string }) => t.trace_id));
+      if (page.body.next_before === null) break;
+      query = `limit=2&before=${page.body.next_before}&before_trace_id=${page.body.next_before_trace_id}`;
+    }
+    const ours = seen.filter((id) => id.startsWith("2"));
+    expect(ours).toEqual(["20000000000000000000000000000009", ...[...tied].sort().reverse(), "2000000000000000000000000000000a"]);
+    // `before` alone keeps its meaning: traces that started strictly earlier.
+    const earlier = await client.call("GET", "/api/local/traces?limit=10&before=5000000");
+    expect(earlier.body.items.map((t: { trace_id: string }) => t.trace_id)).toContain("2000000000000000000000000000000a");
+    expect(earlier.body.items.map((t: { trace_id: string }) => t.trace_id)).not.toContain(tied[0]);
+    // A trace id without a time to go with it is a 422.
+    expect((await client.call("GET", "/api/local/traces?before_trace_id=20000000000000000000000000000003")).status).toBe(422);
+  });
+
   it("lists templates with their labels and releases, and one template with every version", async () => {
     await publish(client, "read-me", chatTemplate([{ role: "user", text: "one" }]), { release_labels: ["prod"] });
     await publish(client, "read-me", chatTemplate([{ role: "user", text: "two" }]), { commit_message: "second" });
