@@ -13,7 +13,7 @@ afterEach(() => receiver.close());
 const app = ["--import", "promptlayer-otel/register", fixture("traced-app.mjs")];
 
 describe("flushing at exit", () => {
-  it("flushes on SIGTERM and still terminates by the signal when the app has no handler", async () => {
+  it.each(["SIGTERM", "SIGINT"] as const)("flushes on %s and still terminates by the signal when the app has no handler", async (signal) => {
     const run = startNode(app, {
       PROMPTLAYER_OTLP_TRACES_ENDPOINT: receiver.url,
       FIXTURE_MODE: "wait",
@@ -21,9 +21,9 @@ describe("flushing at exit", () => {
     });
     await run.waitForOutput("ready");
     expect(receiver.spans).toHaveLength(0); // nothing exported yet: the batch delay is long
-    run.child.kill("SIGTERM");
+    run.child.kill(signal);
     const result = await run.done;
-    expect(result.signal).toBe("SIGTERM");
+    expect(result.signal).toBe(signal);
     expect(receiver.spans.map((s) => s.name).sort()).toEqual(["main", "step", "step"]);
   });
 

@@ -1,4 +1,4 @@
-import { context, propagation, ROOT_CONTEXT } from "@opentelemetry/api";
+import { context, propagation, ROOT_CONTEXT, SpanKind } from "@opentelemetry/api";
 import { W3CBaggagePropagator } from "@opentelemetry/core";
 import { SamplingDecision, TraceIdRatioBasedSampler } from "@opentelemetry/sdk-trace";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -39,6 +39,8 @@ describe("agent, tool and workflow spans", () => {
       node_type: "CODE_EXECUTION",
     });
     expect(h.tracing.byName("rank").attributes.node_type).toBe("CODE_EXECUTION");
+    // In-process agents, tools and workflows are INTERNAL spans (the conventions' CLIENT is for remote agents).
+    for (const span of [wf, ag, tool]) expect(span.kind, span.name).toBe(SpanKind.INTERNAL);
     expect(parentOf(tool)).toBe(ag.spanContext().spanId);
     expect(parentOf(ag)).toBe(wf.spanContext().spanId);
   });
@@ -110,6 +112,10 @@ describe("request context", () => {
     const f = traceable(function inner() {});
     withRequestContext({ userId: "outer", metadata: { a: "1" } }, () => withRequestContext({ sessionId: "s", metadata: { b: "2" } }, () => f()));
     expect(h.tracing.byName("inner").attributes).toMatchObject({ "user.id": "outer", "session.id": "s", "promptlayer.metadata.a": "1", "promptlayer.metadata.b": "2" });
+    h.tracing.reset();
+    const tagged = traceable(function tagged() {}, { tags: ["own"] });
+    withRequestContext({ tags: ["outer"] }, () => withRequestContext({ tags: ["inner", "outer"] }, () => tagged()));
+    expect(h.tracing.byName("tagged").attributes["promptlayer.tags"]).toEqual(["own", "outer", "inner"]);
   });
 
   it("propagates ids downstream through W3C baggage only when asked", () => {

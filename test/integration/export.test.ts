@@ -59,6 +59,36 @@ describe("init() exporting over OTLP/HTTP", () => {
     expect(receiver.requests[0]!.contentEncoding).toBe("gzip");
   });
 
+  it("honours OTEL_RESOURCE_ATTRIBUTES, OTEL_SERVICE_NAME and the attribute length limit on exported spans", async () => {
+    const env = { OTEL_RESOURCE_ATTRIBUTES: "deployment.environment.name=staging,team=search", OTEL_SERVICE_NAME: "svc-env", OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: "12" };
+    Object.assign(process.env, env);
+    try {
+      init({ endpoint: receiver.url, handleExit: false, instrumentations: false });
+      await workflow("a long question that will be cut");
+      await forceFlush();
+      const spans = await receiver.waitForSpans(2);
+      expect(spans[0]!.resource).toMatchObject({ "service.name": "svc-env", "deployment.environment.name": "staging", team: "search" });
+      const root = spans.find((s) => s.name === "workflow")!;
+      expect(String(root.attributes.function_input)).toHaveLength(12);
+    } finally {
+      for (const k of Object.keys(env)) delete process.env[k];
+    }
+  });
+
+  it("exports nothing and registers nothing with OTEL_SDK_DISABLED=true", async () => {
+    process.env.OTEL_SDK_DISABLED = "true";
+    try {
+      const tracing = init({ endpoint: receiver.url, handleExit: false });
+      expect(tracing.tracerProvider).toBeUndefined();
+      expect(await workflow("w")).toBe("W");
+      await forceFlush();
+      await new Promise((r) => setTimeout(r, 100));
+      expect(receiver.spans).toHaveLength(0);
+    } finally {
+      delete process.env.OTEL_SDK_DISABLED;
+    }
+  });
+
   it("derives the endpoint from PROMPTLAYER_BASE_URL", async () => {
     const before = process.env.PROMPTLAYER_BASE_URL;
     process.env.PROMPTLAYER_BASE_URL = receiver.url.replace("/v1/traces", "");

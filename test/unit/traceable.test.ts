@@ -1,5 +1,7 @@
 import { context, SpanStatusCode, trace } from "@opentelemetry/api";
 import { setTimeout as sleep } from "node:timers/promises";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
 import { traceable } from "../../src/tracing/traceable.js";
 import { parentOf, useMemoryTracing } from "../helpers/memory-tracing.js";
@@ -219,6 +221,39 @@ describe("traceable on generators", () => {
     expect([...it]).toEqual(["a", "b"]);
     expect(log).toEqual(["start"]);
     expect(tracing.byName("letters").attributes.function_output).toBe('["a","b"]');
+  });
+
+  it("records an error thrown inside a sync generator and rethrows the same error", () => {
+    const boom = new RangeError("no more");
+    const gen = traceable(function* failing() {
+      yield 1;
+      throw boom;
+    });
+    const it1 = gen();
+    expect(it1.next()).toEqual({ done: false, value: 1 });
+    expect(() => it1.next()).toThrow(boom);
+    const span = tracing.byName("failing");
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes["error.type"]).toBe("RangeError");
+    expect(span.attributes["promptlayer.iteration.items"]).toBe(1);
+  });
+
+  it("ends the span of a generator dropped half-way once it is garbage-collected", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const gen = traceable(function* dropped() {
+      yield 1;
+      yield 2;
+    });
+    (() => {
+      const it1 = gen();
+      it1.next();
+    })();
+    for (let i = 0; i < 20 && tracing.spans().length === 0; i++) {
+      gc();
+      await sleep(10);
+    }
+    expect(tracing.byName("dropped").attributes["promptlayer.iteration.incomplete"]).toBe(true);
   });
 
   it("ends a sync generator span on early return()", () => {
