@@ -11,6 +11,8 @@ export const ATTR_FUNCTION_OUTPUT = "function_output";
 export const ATTR_FUNCTION_NAME = "function_name";
 /** PromptLayer node type: LLM_SESSION, LLM_CALL, CODE_EXECUTION, PROMPT_TEMPLATE. */
 export const ATTR_NODE_TYPE = "node_type";
+/** The official PromptLayer SDKs' name for a tool span's tool (beside `gen_ai.tool.name`). */
+export const ATTR_TOOL_NAME = "tool.name";
 /** Tags of a traced function or request (string array). */
 export const ATTR_PROMPTLAYER_TAGS = "promptlayer.tags";
 /** Prefix of per-key metadata; the service turns these into request metadata. */

@@ -68,7 +68,7 @@ const now = () => performance.now();
 function promptAttributes(parent: Context): Attributes | undefined {
   const prompt = getPromptContext(parent);
   if (!prompt) return undefined;
-  const attrs: Attributes = { [ATTR_NODE_TYPE]: NODE_TYPE.llmCall, [ATTR_PROMPTLAYER_PROMPT_NAME]: prompt.name };
+  const attrs: Attributes = { [ATTR_PROMPTLAYER_PROMPT_NAME]: prompt.name };
   if (prompt.id !== undefined) attrs[ATTR_PROMPTLAYER_PROMPT_ID] = String(prompt.id);
   if (prompt.version !== undefined) attrs[ATTR_PROMPTLAYER_PROMPT_VERSION] = prompt.version;
   if (prompt.label !== undefined) attrs[ATTR_PROMPTLAYER_PROMPT_LABEL] = prompt.label;
@@ -119,7 +119,8 @@ export class ModelCall {
     // allocates per attribute (bench/RESULTS.md §1b: +33k instructions per call).
     const span = tracer.startSpan(
       info.model ? `${info.operation} ${info.model}` : info.operation,
-      { kind: SpanKind.CLIENT, attributes: { ...base, ...info.attributes, ...promptAttributes(parent), ...frameworkAttributes(parentSpan) }, startTime: info.startTime },
+      // node_type: PromptLayer's trace view shows every model call as an LLM call, inside run() or not.
+      { kind: SpanKind.CLIENT, attributes: { ...base, [ATTR_NODE_TYPE]: NODE_TYPE.llmCall, ...info.attributes, ...promptAttributes(parent), ...frameworkAttributes(parentSpan) }, startTime: info.startTime },
       parent,
     );
     return new ModelCall(span, trace.setSpan(parent, span), settings, metrics, base);

@@ -21,6 +21,7 @@ import {
   ATTR_GEN_AI_TOOL_TYPE,
   ATTR_GEN_AI_WORKFLOW_NAME,
   ATTR_NODE_TYPE,
+  ATTR_TOOL_NAME,
   ATTR_PROMPTLAYER_ITERATION_INCOMPLETE,
   ATTR_PROMPTLAYER_ITERATION_ITEMS,
   ATTR_PROMPTLAYER_METADATA_PREFIX,
@@ -114,6 +115,7 @@ function kindAttributes(kind: TraceableKind, name: string, o: TraceableOptions):
       const attributes: Attributes = {
         [ATTR_GEN_AI_OPERATION_NAME]: GEN_AI_OPERATION.executeTool,
         [ATTR_GEN_AI_TOOL_NAME]: name,
+        [ATTR_TOOL_NAME]: name,
         [ATTR_GEN_AI_TOOL_TYPE]: "function",
         [ATTR_NODE_TYPE]: NODE_TYPE.codeExecution,
       };

@@ -36,6 +36,7 @@ describe("agent, tool and workflow spans", () => {
       "gen_ai.tool.name": "lookup_order",
       "gen_ai.tool.type": "function",
       "gen_ai.tool.description": "Find an order",
+      "tool.name": "lookup_order",
       node_type: "CODE_EXECUTION",
     });
     expect(h.tracing.byName("rank").attributes.node_type).toBe("CODE_EXECUTION");
@@ -57,6 +58,11 @@ describe("agent, tool and workflow spans", () => {
     expect(on!.attributes["gen_ai.tool.call.id"]).toBe("call_2");
     expect(JSON.parse(String(on!.attributes["gen_ai.tool.call.arguments"]))).toEqual({ id: "call_2", city: "Rome" });
     expect(on!.attributes["gen_ai.tool.call.result"]).toBe('"sunny in Rome"');
+  });
+
+  it("marks every model call an LLM_CALL for PromptLayer's trace view, inside run() or not", async () => {
+    await traceable(() => h.client().chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }), { kind: "agent", name: "a" })();
+    expect(h.tracing.byName("chat gpt-4o-mini").attributes.node_type).toBe("LLM_CALL");
   });
 
   it("records no function input or output on any kind once content capture is turned off, unless a function asks", () => {
