@@ -4,6 +4,9 @@
  */
 import { createNoopMeter, type Meter, type MeterProvider } from "@opentelemetry/api";
 import { afterEach, describe, expect, it } from "vitest";
+import { AnthropicInstrumentation } from "../../instrumentations/anthropic/instrumentation.js";
+import { OpenAIInstrumentation } from "../../instrumentations/openai/instrumentation.js";
+import { createConsoleLogger, setLogger } from "../../src/logger.js";
 import { useInstrumentedOpenAI } from "../helpers/openai.js";
 
 const h = useInstrumentedOpenAI();
@@ -79,4 +82,42 @@ describe("faults inside the instrumentation", () => {
       }
     });
   }
+});
+
+describe("SDK shapes it does not know", () => {
+  it("warns, never silently, when a future SDK lacks the classes it patches — and leaves the module working", () => {
+    const warnings: string[] = [];
+    setLogger({ debug: () => {}, info: () => {}, warn: (m) => void warnings.push(m), error: (m) => void warnings.push(m) });
+    try {
+      const strangeOpenAI = { default: class OpenAI {} };
+      new OpenAIInstrumentation({ enabled: false }).manuallyInstrument(strangeOpenAI);
+      new AnthropicInstrumentation({ enabled: false }).manuallyInstrument({ default: class Anthropic {} });
+      expect(warnings.some((w) => w.includes("openai") && w.includes("not traced"))).toBe(true);
+      expect(warnings.some((w) => w.includes("@anthropic-ai/sdk") && w.includes("not traced"))).toBe(true);
+      expect(new strangeOpenAI.default()).toBeInstanceOf(strangeOpenAI.default);
+    } finally {
+      setLogger(createConsoleLogger("warn"));
+    }
+  });
+
+  it("traces a future major whose shape matches (feature detection, not version numbers)", async () => {
+    class Completions {
+      create(params: { model: string }) {
+        return Promise.resolve({ id: "chatcmpl-future", model: params.model, choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: "ok" } }] });
+      }
+    }
+    class OpenAI {
+      static Chat = { Completions };
+    }
+    const instrumentation = new OpenAIInstrumentation({ enabled: false });
+    instrumentation.manuallyInstrument({ default: OpenAI });
+    try {
+      const result = await new Completions().create({ model: "gpt-9" });
+      expect(result.id).toBe("chatcmpl-future");
+      const span = h.tracing.byName("chat gpt-9");
+      expect(span.attributes).toMatchObject({ "gen_ai.response.id": "chatcmpl-future", "gen_ai.response.finish_reasons": ["stop"] });
+    } finally {
+      instrumentation.disable();
+    }
+  });
 });
