@@ -114,6 +114,8 @@ export const ATTR_ANTHROPIC_REQUEST_THINKING_BUDGET_TOKENS = "anthropic.request.
 
 /** Set when recorded message content was cut to the configured size. */
 export const ATTR_PROMPTLAYER_CONTENT_TRUNCATED = "promptlayer.content.truncated";
+/** How many of the oldest input messages were left out to keep `gen_ai.input.messages` within budget. */
+export const ATTR_PROMPTLAYER_CONTENT_OMITTED_MESSAGES = "promptlayer.content.omitted_messages";
 
 export const GEN_AI_OPERATION = {
   chat: "chat",

@@ -9,6 +9,7 @@ import {
   ATTR_GEN_AI_OUTPUT_MESSAGES,
   ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
   ATTR_GEN_AI_TOOL_DEFINITIONS,
+  ATTR_PROMPTLAYER_CONTENT_OMITTED_MESSAGES,
   ATTR_PROMPTLAYER_CONTENT_TRUNCATED,
 } from "../../src/semconv.js";
 import { logger } from "../../src/logger.js";
@@ -65,6 +66,12 @@ export interface ContentOptions {
 }
 
 export const DEFAULT_MAX_CONTENT_LENGTH = 16 * 1024;
+/**
+ * Per-field truncation alone lets a long conversation grow without bound (500 messages × 16 KiB),
+ * and one oversized span makes a collector refuse its whole batch. So each messages attribute also
+ * has a total budget, this many fields' worth; the oldest messages go first.
+ */
+export const MESSAGES_BUDGET_FIELDS = 16;
 
 /** `data:<mime>;base64,<data>` → a blob part; other URLs → a uri part. */
 export function mediaPart(url: string, modality: Modality, mimeType?: string): MessagePart {
@@ -113,6 +120,22 @@ class Truncator {
   messages<M extends InputMessage>(list: M[]): M[] {
     return list.map((m) => ({ ...m, parts: m.parts.map((p) => this.part(p)) }));
   }
+
+  /** The JSON of `list` within `budget` characters: the newest messages that fit (at least one). */
+  messagesJson<M extends InputMessage>(list: M[], budget: number): { json: string; omitted: number } {
+    const encoded = this.messages(list).map((m) => JSON.stringify(m));
+    let total = 2;
+    let keep = 0;
+    for (let i = encoded.length - 1; i >= 0; i--) {
+      const size = encoded[i]!.length + 1;
+      if (keep > 0 && total + size > budget) break;
+      total += size;
+      keep++;
+    }
+    const omitted = encoded.length - keep;
+    if (omitted > 0) this.truncated = true;
+    return { json: `[${encoded.slice(omitted).join(",")}]`, omitted };
+  }
 }
 
 function applyHook(content: GenAIContent, span: Span, hook: ContentHook | undefined): GenAIContent | null {
@@ -135,8 +158,13 @@ export function recordContent(span: Span, content: GenAIContent, options: Conten
   if (hooked.systemInstructions?.length) {
     span.setAttribute(ATTR_GEN_AI_SYSTEM_INSTRUCTIONS, JSON.stringify(hooked.systemInstructions.map((p) => t.part(p))));
   }
-  if (hooked.inputMessages) span.setAttribute(ATTR_GEN_AI_INPUT_MESSAGES, JSON.stringify(t.messages(hooked.inputMessages)));
-  if (hooked.outputMessages) span.setAttribute(ATTR_GEN_AI_OUTPUT_MESSAGES, JSON.stringify(t.messages(hooked.outputMessages)));
+  const budget = options.maxLength * MESSAGES_BUDGET_FIELDS;
+  if (hooked.inputMessages) {
+    const { json, omitted } = t.messagesJson(hooked.inputMessages, budget);
+    span.setAttribute(ATTR_GEN_AI_INPUT_MESSAGES, json);
+    if (omitted) span.setAttribute(ATTR_PROMPTLAYER_CONTENT_OMITTED_MESSAGES, omitted);
+  }
+  if (hooked.outputMessages) span.setAttribute(ATTR_GEN_AI_OUTPUT_MESSAGES, t.messagesJson(hooked.outputMessages, budget).json);
   if (hooked.toolDefinitions?.length) {
     span.setAttribute(ATTR_GEN_AI_TOOL_DEFINITIONS, JSON.stringify(hooked.toolDefinitions.map((d) => ({ ...d, parameters: t.value(d.parameters), description: t.value(d.description) }))));
   }

@@ -121,3 +121,18 @@ describe("SDK shapes it does not know", () => {
     }
   });
 });
+
+describe("content size", () => {
+  it("keeps a long conversation's input messages within the total budget, newest first, as valid JSON", async () => {
+    h.configure({ captureMessageContent: true, maxContentLength: 1_000 });
+    const messages = Array.from({ length: 200 }, (_, i) => ({ role: i % 2 ? ("assistant" as const) : ("user" as const), content: `message ${i} ${"x".repeat(900)}` }));
+    await h.client().chat.completions.create({ model: "gpt-4o-mini", messages });
+    const span = h.tracing.byName("chat gpt-4o-mini");
+    const json = String(span.attributes["gen_ai.input.messages"]);
+    expect(json.length).toBeLessThanOrEqual(16 * 1_000);
+    const kept = JSON.parse(json) as Array<{ parts: Array<{ content: string }> }>;
+    expect(kept.at(-1)!.parts[0]!.content).toContain("message 199 ");
+    expect(kept.length + Number(span.attributes["promptlayer.content.omitted_messages"])).toBe(200);
+    expect(span.attributes["promptlayer.content.truncated"]).toBe(true);
+  });
+});
