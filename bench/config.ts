@@ -3,6 +3,7 @@
  * a smoke run (a minute or two); the full run is meant for a quiet machine (~20 min).
  */
 import type { Transport } from "./lib/harness.js";
+import type { IngestSettings } from "./sections/ingest.js";
 import type { InstructionsSettings } from "./sections/instructions.js";
 import type { Provider, Scenario } from "./workload.js";
 
@@ -34,6 +35,7 @@ export interface BenchConfig {
   startup: { runs: number };
   client: { calls: number };
   instructions: InstructionsSettings;
+  ingest: IngestSettings;
 }
 
 const OPENAI_PEERS = ["contrib:off", "contrib:on", "traceloop:off", "traceloop:on", "openinference:off", "openinference:on"];
@@ -81,6 +83,7 @@ export function benchConfig(quick: boolean): BenchConfig {
       startup: { runs: 3 },
       client: { calls: 200 },
       instructions: instructionSettings(true),
+      ingest: { seconds: 2, warmupSeconds: 0.5, otlp: { clients: 4, spansPerExport: 100 }, rest: { clients: 8 } },
     };
   }
   return {
@@ -97,5 +100,7 @@ export function benchConfig(quick: boolean): BenchConfig {
     startup: { runs: 15 },
     client: { calls: 2000 },
     instructions: instructionSettings(false),
+    // The local backend's write paths: 4 clients exporting 100 spans at a time, 8 logging requests.
+    ingest: { seconds: 10, warmupSeconds: 1, otlp: { clients: 4, spansPerExport: 100 }, rest: { clients: 8 } },
   };
 }

@@ -14,6 +14,7 @@ import { renderReport } from "./report.js";
 import type { Results } from "./results.js";
 import { runClient } from "./sections/client.js";
 import { runExport } from "./sections/export.js";
+import { runIngest } from "./sections/ingest.js";
 import { runInstructions, valgrindAvailable } from "./sections/instructions.js";
 import { runMemory } from "./sections/memory.js";
 import { runOverhead } from "./sections/overhead.js";
@@ -21,7 +22,7 @@ import { runProfiles } from "./sections/profile.js";
 import { runStartup } from "./sections/startup.js";
 import { evaluate } from "./targets.js";
 
-const SECTIONS = ["overhead", "instructions", "profile", "export", "memory", "client", "startup"] as const;
+const SECTIONS = ["overhead", "instructions", "profile", "export", "memory", "client", "startup", "ingest"] as const;
 type Section = (typeof SECTIONS)[number];
 
 function log(line: string): void {
@@ -123,6 +124,7 @@ export async function main(args: string[]): Promise<void> {
     results.memory = await section("memory", "3. memory", () => runMemory(cfg, env, log));
     results.client = await section("client", "4. client", () => runClient(cfg, log));
     results.startup = await section("startup", "5. start-up", () => runStartup(cfg, log));
+    results.ingest = await section("ingest", "6. local backend ingest", () => runIngest(cfg, log));
   } finally {
     await mock.stop();
     rmSync(cannedFile, { force: true });
@@ -148,7 +150,8 @@ function mergeInto(base: Results, fresh: Results, sections: Set<Section>): Resul
   if (sections.has("startup")) merged.config.startup = fresh.config.startup;
   if (sections.has("client")) merged.config.client = fresh.config.client;
   if (sections.has("instructions")) merged.config.instructions = fresh.config.instructions;
-  const field: Record<Section, keyof Results> = { overhead: "overhead", instructions: "instructions", profile: "profiles", export: "export", memory: "memory", client: "client", startup: "startup" };
+  if (sections.has("ingest")) merged.config.ingest = fresh.config.ingest;
+  const field: Record<Section, keyof Results> = { overhead: "overhead", instructions: "instructions", profile: "profiles", export: "export", memory: "memory", client: "client", startup: "startup", ingest: "ingest" };
   for (const s of sections) {
     (merged as unknown as Record<string, unknown>)[field[s]] = fresh[field[s]];
     delete merged.errors[s];

@@ -269,6 +269,26 @@ function startupSection(results: Results): string[] {
   ];
 }
 
+function ingestSection(results: Results): string[] {
+  const g = results.ingest;
+  if (!g) return results.errors.ingest ? ["## 6. Local backend ingest", "", `Not measured: ${results.errors.ingest}.`, ""] : [];
+  const n = (x: number) => Math.round(x).toLocaleString("en");
+  const ms = (x: number) => `${fmt(x)} ms`;
+  return [
+    "## 6. Local backend ingest",
+    "",
+    "The local backend (`promptlayer-otel dev` from the run's dist snapshot) in its own process on an on-disk database (WAL, `synchronous=FULL`: every write durable before it is acknowledged), " +
+      `driven from a worker process by concurrent clients, each sending its next request when the last is answered, for ${fmt(g.seconds, 0)} s per workload after ${fmt(g.warmupSeconds)} s of warm-up; ` +
+      "both processes share the machine's cores. Latency is per acknowledged request, send to response body read; \"stored\" is the rows the database gained, warm-up included, against the items acknowledged.",
+    "",
+    ...header(["workload", "clients", "sustained rate", "requests/s", "errors", "stored / acknowledged", "latency p50", "p90", "p99", "max"]),
+    ...g.workloads.map((w) =>
+      md([w.name, w.clients, `${n(w.itemsPerSec)} ${w.unit}/s`, n(w.requestsPerSec), w.errors ? `${w.errors} (${(w.firstError ?? "?").replace(/\|/g, "\\|")})` : 0, `${n(w.stored)} / ${n(w.acknowledged)}`, ms(w.latencyMs.p50), ms(w.latencyMs.p90), ms(w.latencyMs.p99), ms(w.latencyMs.max)]),
+    ),
+    "",
+  ];
+}
+
 export function renderReport(results: Results): string {
   const m = results.machine;
   const lines: string[] = [
@@ -317,10 +337,11 @@ export function renderReport(results: Results): string {
     ...memorySection(results),
     ...clientSection(results),
     ...startupSection(results),
+    ...ingestSection(results),
     ...(Object.keys(results.errors).length ? ["## Section errors", "", ...Object.entries(results.errors).map(([k, v]) => `- ${k}: ${v}`), ""] : []),
     "## How to run",
     "",
-    "`npm run bench` (full, ~15–30 min) or `npm run bench -- --quick` (smoke run, a few minutes). Options: `--only overhead,instructions,profile,export,memory,client,startup`, " +
+    "`npm run bench` (full, ~15–30 min) or `npm run bench -- --quick` (smoke run, a few minutes). Options: `--only overhead,instructions,profile,export,memory,client,startup,ingest`, " +
       "`--groups openai@6,…`, `--rounds N` (partial runs write to `bench/.work/partial/`), `--only <sections> --update` (re-measure into these results), `--report` (re-render). " +
       "The first run installs the peers into `bench/peers/v6` and `bench/peers/v7` (isolated from the root install). Raw numbers: `bench/results.json`.",
     "",

@@ -3,6 +3,7 @@ import type { BenchConfig } from "./config.js";
 import type { MachineInfo } from "./lib/machine.js";
 import type { ClientResult } from "./workers/client.js";
 import type { ExportResults } from "./sections/export.js";
+import type { IngestResults } from "./sections/ingest.js";
 import type { MemoryRun } from "./sections/memory.js";
 import type { InstructionsCell } from "./sections/instructions.js";
 import type { Cell } from "./sections/overhead.js";
@@ -24,6 +25,7 @@ export interface Results {
   client?: ClientResult;
   startup?: StartupResult;
   instructions?: InstructionsCell[];
+  ingest?: IngestResults;
   /** Sections that failed outright, with the reason. */
   errors: Record<string, string>;
   /** Sections re-measured later with `--update` (when, and the load average then). */

@@ -1,6 +1,7 @@
 /**
  * `npm run bench` — per-call overhead against the peer instrumentations, export throughput,
- * memory, client and start-up, written to bench/RESULTS.md and bench/overhead.png.
+ * memory, client, start-up and the local backend's ingest rate, written to bench/RESULTS.md and
+ * bench/overhead.png.
  *
  *   npm run bench                      full run (~20–30 min on 2 cores)
  *   npm run bench -- --quick           smoke run; writes to bench/.work/quick/ instead
