@@ -25,6 +25,7 @@ import { createMockModelHandler } from "./mock/index.js";
 import { seedSampleData } from "./seed.js";
 import { MEMORY, openStore, type LocalStore } from "./store/index.js";
 import { serveWebPage } from "./web.js";
+import { providersFromEnv, resolveProviders, type ModelProviders, type ProviderName } from "./workflows/providers.js";
 import { WorkflowRunner } from "./workflows/runner.js";
 
 export const DEFAULT_DATA_DIR = ".promptlayer";
@@ -45,6 +46,14 @@ export interface LocalBackendOptions {
   maxBodyBytes?: number;
   /** Where unexpected errors are reported. Default: stderr. */
   log?: (message: string) => void;
+  /**
+   * Real model providers for workflow prompt nodes, e.g. `{ openai: { apiKey, baseURL } }`
+   * (also `anthropic`, `google`). A template whose provider has an account is run there; every
+   * other call goes to this backend's own mock endpoints. Default: the accounts in the
+   * environment (`OPENAI_API_KEY` + `OPENAI_BASE_URL`, `ANTHROPIC_API_KEY` + `ANTHROPIC_BASE_URL`,
+   * `GOOGLE_API_KEY`/`GEMINI_API_KEY` + `GEMINI_BASE_URL`); `{}` keeps every call on the mock.
+   */
+  providers?: ModelProviders;
 }
 
 export interface LocalBackend {
@@ -56,12 +65,15 @@ export interface LocalBackend {
   readonly apiKeyGenerated: boolean;
   /** The data directory (absolute), or `:memory:`. */
   readonly dataDir: string;
+  /** Where workflow prompt nodes call each provider: its real base URL, or `"mock"`. Keys are not shown. */
+  readonly modelEndpoints: Readonly<Record<ProviderName, string>>;
   readonly store: LocalStore;
   /** Waits for running workflow executions (up to 5 s), stops the server, closes the database. */
   close(): Promise<void>;
 }
 
-function buildRouter(): Router {
+/** The REST routes (everything but `/v1/traces`, the web page and the mock model endpoints). */
+export function buildRouter(): Router {
   const router = new Router();
   templateRoutes(router);
   trackingRoutes(router);
@@ -82,13 +94,15 @@ function resolveKey(option: string | undefined): { apiKey: string; generated: bo
 
 export async function startLocalBackend(options: LocalBackendOptions = {}): Promise<LocalBackend> {
   const { apiKey, generated } = resolveKey(options.apiKey);
+  const providers = resolveProviders(options.providers ?? providersFromEnv(process.env));
+  const modelEndpoints = { openai: providers.openai?.baseURL ?? "mock", anthropic: providers.anthropic?.baseURL ?? "mock", google: providers.google?.baseURL ?? "mock" };
   const dataDir = options.dataDir === MEMORY ? MEMORY : resolve(options.dataDir ?? DEFAULT_DATA_DIR);
   const log = options.log ?? ((message: string) => console.error(`[promptlayer-local] ${message}`));
   const store = openStore(dataDir);
   if (options.seed) seedSampleData(store);
 
   let baseUrl = "";
-  const runner = new WorkflowRunner(store, { baseUrl: () => baseUrl, log });
+  const runner = new WorkflowRunner(store, { baseUrl: () => baseUrl, providers, log });
   const services: Services = { store, apiKey, baseUrl: () => baseUrl, workflows: runner, maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES, log };
   const router = buildRouter();
   const mock = createMockModelHandler({ maxBodyBytes: services.maxBodyBytes });
@@ -138,5 +152,5 @@ export async function startLocalBackend(options: LocalBackendOptions = {}): Prom
       store.close();
     })());
 
-  return { url: baseUrl, port, apiKey, apiKeyGenerated: generated, dataDir, store, close };
+  return { url: baseUrl, port, apiKey, apiKeyGenerated: generated, dataDir, modelEndpoints, store, close };
 }

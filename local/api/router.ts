@@ -35,6 +35,8 @@ export type Handler = (ctx: RouteContext) => Reply | Promise<Reply>;
 
 interface Route {
   method: string;
+  /** As registered, e.g. `/prompt-templates/{identifier}`. */
+  path: string;
   pattern: RegExp;
   keys: string[];
   auth: AuthStyle;
@@ -59,6 +61,7 @@ export class Router {
     });
     this.routes.push({
       method,
+      path,
       pattern: new RegExp(`^${source}/?$`),
       keys,
       auth: options.auth,
@@ -66,6 +69,11 @@ export class Router {
       handler,
     });
     return this;
+  }
+
+  /** Every route, in registration order (for the contract test, which must cover each). */
+  list(): Array<{ method: string; path: string; auth: AuthStyle }> {
+    return this.routes.map((r) => ({ method: r.method, path: r.path, auth: r.auth }));
   }
 
   private match(method: string, path: string): { route: Route; params: Record<string, string> } {

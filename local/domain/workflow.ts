@@ -92,7 +92,9 @@ export function topologicalOrder(nodes: readonly WorkflowNode[]): WorkflowNode[]
 /** Validates an admin request creating a workflow (or a new version of one). */
 export function parseWorkflowDefinition(body: Json): WorkflowDefinition {
   const issues: Issue[] = [];
-  if (typeof body.name !== "string" || !body.name.trim()) issues.push({ loc: ["body", "name"], msg: "Field required", type: "missing" });
+  if (body.name === undefined || body.name === null) issues.push({ loc: ["body", "name"], msg: "Field required", type: "missing" });
+  else if (typeof body.name !== "string") issues.push({ loc: ["body", "name"], msg: "Input should be a valid string", type: "string_type" });
+  else if (!body.name.trim()) issues.push({ loc: ["body", "name"], msg: "String should have at least 1 non-blank character", type: "string_too_short" });
   if (!Array.isArray(body.nodes) || body.nodes.length === 0) issues.push({ loc: ["body", "nodes"], msg: "Expected a non-empty list of nodes", type: "list_type" });
   if (body.commit_message !== undefined && body.commit_message !== null && typeof body.commit_message !== "string") issues.push({ loc: ["body", "commit_message"], msg: "Input should be a valid string", type: "string_type" });
   if (body.release_labels !== undefined && (!Array.isArray(body.release_labels) || !body.release_labels.every((l) => typeof l === "string"))) {

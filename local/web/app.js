@@ -312,13 +312,14 @@ function templateBody(pt) {
 async function templatePage(name) {
   setNav("templates");
   const t = await api(`/api/local/templates/${encodeURIComponent(name)}`);
+  const labelsOf = (version) => Object.entries(t.labels ?? {}).filter(([, v]) => v === version).map(([l]) => l);
+  // Versions come newest first; each says which release labels point at it.
   view.innerHTML = `<div class="crumbs"><a href="#/templates">Templates</a> / ${esc(t.prompt_name)}</div><h1>${esc(t.prompt_name)}</h1>
     <div class="stats">${Object.entries(t.labels ?? {}).map(([l, v]) => `<div class="stat"><div class="n">v${esc(v)}</div><div class="l">${esc(l)}</div></div>`).join("")}</div>
-    ${[...t.versions]
-      .reverse()
+    ${t.versions
       .map(
-        (v) => `<div class="card panel">
-        <h2>v${esc(v.version)} <span class="muted">${esc(v.commit_message ?? "")}</span></h2>
+        (v) => `<div class="card panel" data-version="${esc(v.version)}">
+        <h2>v${esc(v.version)} ${labelsOf(v.version).map((l) => `<span class="pill label">${esc(l)}</span>`).join(" ")} <span class="muted">${esc(v.commit_message ?? "")}</span></h2>
         <div class="muted">${esc(v.metadata?.model?.provider ?? "")} ${esc(v.metadata?.model?.name ?? "")}</div>${templateBody(v.prompt_template)}</div>`,
       )
       .join("")}`;

@@ -14,10 +14,13 @@ import { resolvePrompt } from "../registry/resolve.js";
 import type { LocalStore } from "../store/index.js";
 import type { ExecutionRow, NodeResultRow, WorkflowVersionRow } from "../store/workflows.js";
 import { callModel, ModelCallError } from "./model-call.js";
+import type { ResolvedProviders } from "./providers.js";
 
 export interface RunnerOptions {
-  /** Base URL of the server whose mock model endpoints prompt nodes call. */
+  /** Base URL of the server whose mock model endpoints answer the calls no provider account covers. */
   baseUrl: () => string;
+  /** Real provider accounts for prompt nodes (see providers.ts); none: every call goes to the mock. */
+  providers?: ResolvedProviders;
   log: (message: string) => void;
 }
 
@@ -172,7 +175,8 @@ export class WorkflowRunner {
     });
     const started = new Date().toISOString();
     const headers = isObject(c.mock_headers) ? (c.mock_headers as Record<string, string>) : {};
-    const result = await callModel(this.options.baseUrl(), resolved.model, resolved.llmKwargs ?? {}, resolved.version.promptTemplate.type, headers);
+    const endpoints = { mockBaseUrl: this.options.baseUrl(), providers: this.options.providers ?? {} };
+    const result = await callModel(endpoints, resolved.model, resolved.llmKwargs ?? {}, resolved.version.promptTemplate.type, headers);
     const call = readProviderCall(resolved.model.provider, result.functionName, result.kwargs, result.response);
     this.store.requests.insert({
       source: "workflow",
@@ -193,7 +197,8 @@ export class WorkflowRunner {
       price: 0,
       score: 0,
       tags: ["workflow"],
-      metadata: { workflow_version_execution_id: String(execution.id), workflow_node: node.name },
+      // model_endpoint: "mock", or the provider whose real endpoint answered.
+      metadata: { workflow_version_execution_id: String(execution.id), workflow_node: node.name, model_endpoint: result.endpoint },
       status: "SUCCESS",
       errorType: null,
       errorMessage: null,

@@ -23,6 +23,18 @@ function portOf(raw: string | undefined): number {
   return port;
 }
 
+const PROVIDER_LABELS = { openai: ["OpenAI", "OPENAI_API_KEY"], anthropic: ["Anthropic", "ANTHROPIC_API_KEY"], google: ["Gemini", "GEMINI_API_KEY"] } as const;
+
+/** Where workflow prompt nodes send each provider's calls, and how to change it. */
+function workflowModels(endpoints: Record<keyof typeof PROVIDER_LABELS, string>, url: string): string {
+  const lines = Object.entries(PROVIDER_LABELS).map(([provider, [label, keyVar]]) => {
+    const endpoint = endpoints[provider as keyof typeof PROVIDER_LABELS];
+    const where = endpoint === "mock" ? `the mock (set ${keyVar} before starting for the real one)` : endpoint.startsWith(url) ? `${endpoint} (this server's mock)` : endpoint;
+    return `  ${`${label}:`.padEnd(11)} ${where}`;
+  });
+  return `Workflow prompt nodes call:\n${lines.join("\n")}`;
+}
+
 /** Runs until a termination signal; resolves with the exit code. */
 export async function runDev(argv: string[]): Promise<number> {
   let values;
@@ -69,6 +81,10 @@ Point an app at it:
   export PROMPTLAYER_API_KEY=${apiKey}
   export OPENAI_BASE_URL=${url}/v1
   export ANTHROPIC_BASE_URL=${url}
+  export GEMINI_BASE_URL=${url}
+  (the mock model endpoints take any key: OPENAI_API_KEY, ANTHROPIC_API_KEY and GEMINI_API_KEY may be anything)
+
+${workflowModels(backend.modelEndpoints, url)}
 
 Press Ctrl+C to stop.`);
 

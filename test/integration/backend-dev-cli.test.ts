@@ -48,7 +48,9 @@ describe("promptlayer-otel dev", () => {
     const stdout = await run.output("Press Ctrl+C to stop.");
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!;
     const key = /API key: (pl_local_[0-9a-f]{32})\s+\(generated/.exec(stdout)![1]!;
-    for (const line of [`PROMPTLAYER_BASE_URL=${url}`, `PROMPTLAYER_API_KEY=${key}`, `OPENAI_BASE_URL=${url}/v1`, `ANTHROPIC_BASE_URL=${url}`]) expect(stdout).toContain(line);
+    for (const line of [`PROMPTLAYER_BASE_URL=${url}`, `PROMPTLAYER_API_KEY=${key}`, `OPENAI_BASE_URL=${url}/v1`, `ANTHROPIC_BASE_URL=${url}`, `GEMINI_BASE_URL=${url}`]) expect(stdout).toContain(line);
+    // No provider keys in its environment: workflow prompt nodes run on the mock.
+    expect(stdout).toContain("Workflow prompt nodes call:\n  OpenAI:     the mock (set OPENAI_API_KEY before starting for the real one)\n  Anthropic:  the mock (set ANTHROPIC_API_KEY before starting for the real one)\n  Gemini:     the mock (set GEMINI_API_KEY before starting for the real one)\n");
 
     const templates = await fetch(`${url}/prompt-templates`, { headers: { "x-api-key": key } });
     expect(templates.status).toBe(200);
@@ -61,10 +63,12 @@ describe("promptlayer-otel dev", () => {
     expect(result.stdout).toContain("Stopped.");
   }, 30_000);
 
-  it("uses PROMPTLAYER_API_KEY when set", async () => {
-    const run = runCli(["dev", "--port", "0", "--data-dir", ":memory:", "--no-seed"], { PROMPTLAYER_API_KEY: "my-own-key" });
+  it("uses PROMPTLAYER_API_KEY when set, and says which real providers workflows will call (never the keys)", async () => {
+    const run = runCli(["dev", "--port", "0", "--data-dir", ":memory:", "--no-seed"], { PROMPTLAYER_API_KEY: "my-own-key", OPENAI_API_KEY: "sk-dev-banner-secret", OPENAI_BASE_URL: "http://127.0.0.1:9/v1", GEMINI_API_KEY: "gem-dev-banner-secret" });
     const stdout = await run.output("Press Ctrl+C to stop.");
     expect(stdout).toContain("API key: my-own-key\n");
+    expect(stdout).toContain("  OpenAI:     http://127.0.0.1:9/v1\n  Anthropic:  the mock (set ANTHROPIC_API_KEY before starting for the real one)\n  Gemini:     https://generativelanguage.googleapis.com\n");
+    expect(stdout).not.toContain("banner-secret");
     run.child.kill("SIGINT");
     expect((await run.done).code).toBe(0);
   }, 30_000);

@@ -23,8 +23,9 @@ export interface Client {
   call<T = any>(method: string, path: string, body?: unknown, options?: { key?: string | null; headers?: Record<string, string>; raw?: string | Buffer }): Promise<ApiResponse<T>>;
 }
 
+/** A backend on `:memory:`; workflow prompt nodes stay on its mock whatever provider keys the environment has. */
 export async function startBackend(options: LocalBackendOptions = {}): Promise<Client> {
-  const backend = await startLocalBackend({ dataDir: ":memory:", apiKey: KEY, log: () => {}, ...options });
+  const backend = await startLocalBackend({ dataDir: ":memory:", apiKey: KEY, log: () => {}, providers: {}, ...options });
   return {
     backend,
     url: backend.url,

@@ -14,7 +14,7 @@ const ANTHROPIC_KEY = "sk-ant-SENTINEL-anthropic-0b55";
 
 let backend: LocalBackend;
 beforeAll(async () => {
-  backend = await startLocalBackend({ dataDir: ":memory:", seed: true, apiKey: PL_KEY, log: () => {} });
+  backend = await startLocalBackend({ dataDir: ":memory:", seed: true, apiKey: PL_KEY, log: () => {}, providers: {} });
 });
 afterAll(() => backend.close());
 
