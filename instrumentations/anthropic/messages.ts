@@ -87,6 +87,7 @@ class MessageStreamAccumulator implements StreamAccumulator<Params> {
   private message: Params = {};
   private usage: Params = {};
   private stopReason: unknown;
+  private stopped = false;
   private readonly blocks = new Map<number, Block>();
   private readonly capture: boolean;
 
@@ -106,6 +107,9 @@ class MessageStreamAccumulator implements StreamAccumulator<Params> {
         if (isObject(event.delta) && event.delta.stop_reason) this.stopReason = event.delta.stop_reason;
         // message_delta usage is cumulative; it may restate input and cache counts.
         if (isObject(event.usage)) for (const [k, v] of Object.entries(event.usage)) if (v !== null && v !== undefined) this.usage[k] = v;
+        break;
+      case "message_stop":
+        this.stopped = true;
         break;
       case "content_block_start":
         if (this.capture && isObject(event.content_block)) {
@@ -127,7 +131,8 @@ class MessageStreamAccumulator implements StreamAccumulator<Params> {
   }
 
   finish(incomplete: boolean): void {
-    const reason = this.stopReason ?? (incomplete ? "error" : undefined);
+    // No message_stop: the stream was cut short, also when the SDK ends it quietly on an abort.
+    const reason = this.stopReason ?? (incomplete || !this.stopped ? "error" : undefined);
     this.call.response({ id: str(this.message.id), model: str(this.message.model), finishReasons: reason ? [String(reason)] : undefined });
     const usage = anthropicUsage(this.usage);
     if (usage) this.call.setUsage(usage);

@@ -64,6 +64,7 @@ class CompletionStreamAccumulator implements StreamAccumulator<Params> {
 
   finish(incomplete: boolean): void {
     const ordered = [...this.choices.entries()].sort((a, b) => a[0] - b[0]).map(([, s]) => ({ text: s.text.join(""), finish: s.finish }));
-    record(this.call, this.id, this.model, this.usage, ordered, incomplete);
+    // A choice that never got a finish reason was cut short, also when the SDK ends the stream quietly on an abort.
+    record(this.call, this.id, this.model, this.usage, ordered, incomplete || ordered.some((c) => typeof c.finish !== "string"));
   }
 }

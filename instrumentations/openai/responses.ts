@@ -132,8 +132,9 @@ class ResponseStreamAccumulator implements StreamAccumulator<Params> {
     }
   }
 
-  finish(incomplete: boolean): void {
+  finish(): void {
     if (this.final) recordResponse(this.call, this.final);
-    else this.call.response({ id: this.id, model: this.model, finishReasons: incomplete ? ["error"] : undefined });
+    // No final Response: the stream was cut short, also when the SDK ends it quietly on an abort.
+    else this.call.response({ id: this.id, model: this.model, finishReasons: ["error"] });
   }
 }

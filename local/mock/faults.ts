@@ -1,7 +1,8 @@
 /**
  * Fault injection through request headers. SDKs let callers set headers per client
  * (`defaultHeaders`) or per request (`{ headers }` in request options), so a test can make one
- * call fail, stall or break off mid-stream without any server-side setup.
+ * call fail, stall, trickle or break off mid-stream, or report usage it otherwise would not,
+ * without any server-side setup.
  */
 import type { IncomingMessage } from "node:http";
 
@@ -13,11 +14,17 @@ export const MOCK_LATENCY_HEADER = "x-mock-latency-ms";
 export const MOCK_CUT_AFTER_HEADER = "x-mock-cut-after";
 /** `x-mock-chunks: 50` splits a streamed text reply into that many content deltas. */
 export const MOCK_CHUNKS_HEADER = "x-mock-chunks";
+/** `x-mock-chunk-delay-ms: 20` waits that long between consecutive SSE events of a stream. */
+export const MOCK_CHUNK_DELAY_HEADER = "x-mock-chunk-delay-ms";
+/** `x-mock-cached-tokens: 128` reports that many prompt tokens as read from OpenAI's prompt cache. */
+export const MOCK_CACHED_TOKENS_HEADER = "x-mock-cached-tokens";
 
 /** Latency is capped so a typo cannot hang a test run for hours. */
 export const MAX_LATENCY_MS = 60_000;
 /** Deltas are capped so one request cannot make the server build a gigantic stream. */
 export const MAX_CHUNKS = 10_000;
+/** The pause between events is capped too (a stream of many events multiplies it). */
+export const MAX_CHUNK_DELAY_MS = 5_000;
 
 export interface Faults {
   /** Forced error status, when the header holds a number from 400 to 599. */
@@ -27,6 +34,10 @@ export interface Faults {
   cutAfter?: number;
   /** Requested number of content deltas for a streamed text reply. */
   chunks?: number;
+  /** Pause between consecutive SSE events (0: all events at once). */
+  chunkDelayMs: number;
+  /** OpenAI endpoints: prompt tokens to report as cached (capped at the prompt's size). */
+  cachedTokens?: number;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -49,6 +60,8 @@ export function parseFaults(req: IncomingMessage): Faults {
     latencyMs: Math.min(intHeader(req, MOCK_LATENCY_HEADER) ?? 0, MAX_LATENCY_MS),
     cutAfter: intHeader(req, MOCK_CUT_AFTER_HEADER),
     chunks: chunks !== undefined && chunks > 0 ? Math.min(chunks, MAX_CHUNKS) : undefined,
+    chunkDelayMs: Math.min(intHeader(req, MOCK_CHUNK_DELAY_HEADER) ?? 0, MAX_CHUNK_DELAY_MS),
+    cachedTokens: intHeader(req, MOCK_CACHED_TOKENS_HEADER),
   };
 }
 

@@ -37,6 +37,13 @@
  *                              sentence, streamed or not, so headers + body still fix the text.
  *                              Structured (JSON) and truncated replies are never padded and may
  *                              give fewer deltas. Tool arguments are split into at most n pieces.
+ *   x-mock-chunk-delay-ms: <n> streams only: wait n ms (max 5 000) between consecutive SSE events,
+ *                              so a client can abort or break off while the server is still
+ *                              sending; sending stops when the client goes away.
+ *   x-mock-cached-tokens: <n>  OpenAI chat and responses: report n prompt tokens (at most the
+ *                              prompt's count) as cached, in `prompt_tokens_details` /
+ *                              `input_tokens_details.cached_tokens`. Reasoning tokens need no
+ *                              header: o-series models and names containing "reasoning" report them.
  *
  * Other errors: body over `maxBodyBytes` (10 MiB) → 413; malformed JSON → 400; a known path with
  * the wrong method → 405; an unknown Gemini model method → 404; each in the provider's shape.
@@ -56,7 +63,7 @@ import { handleEmbeddings } from "./openai-embeddings.js";
 import { handleResponses } from "./openai-responses.js";
 import { azureOpenAIDialect, openAIDialect } from "./openai-shared.js";
 
-export { MOCK_CHUNKS_HEADER, MOCK_CUT_AFTER_HEADER, MOCK_LATENCY_HEADER, MOCK_STATUS_HEADER } from "./faults.js";
+export { MOCK_CACHED_TOKENS_HEADER, MOCK_CHUNK_DELAY_HEADER, MOCK_CHUNKS_HEADER, MOCK_CUT_AFTER_HEADER, MOCK_LATENCY_HEADER, MOCK_STATUS_HEADER } from "./faults.js";
 export { countTokens, DEFAULT_STREAM_CHUNKS } from "./content.js";
 export { DEFAULT_EMBEDDING_DIMENSIONS, embeddingFor } from "./openai-embeddings.js";
 

@@ -99,6 +99,7 @@ export async function handleChatCompletions(ctx: MockContext): Promise<void> {
     promptTokens: countTokens(inputText(messages, tools)),
     completionTokens: choices.reduce((sum, c) => sum + c.outputTokens + reasoningTokens, 0),
     reasoningTokens: reasoningTokens * n,
+    cachedTokens: faults.cachedTokens,
   });
   const envelope = {
     id: `chatcmpl-${hashChars(seed, "chatcmpl", 29)}`,

@@ -20,7 +20,7 @@ import {
   type ToolSpec,
 } from "./content.js";
 import { asArray, asNumber, asObject, asString, isObject, requireString, sendJson, type Json, type MockContext } from "./http.js";
-import { toolCallId } from "./openai-shared.js";
+import { cachedPromptTokens, toolCallId } from "./openai-shared.js";
 import { writeSse, type SseEvent } from "./sse.js";
 
 type InputItem = Json;
@@ -117,7 +117,7 @@ export async function handleResponses(ctx: MockContext): Promise<void> {
     truncation: body.truncation ?? "disabled",
     usage: {
       input_tokens: inputTokens,
-      input_tokens_details: { cached_tokens: 0 },
+      input_tokens_details: { cached_tokens: cachedPromptTokens(faults.cachedTokens, inputTokens) },
       output_tokens: outputTokens + reasoningTokens,
       output_tokens_details: { reasoning_tokens: reasoningTokens },
       total_tokens: inputTokens + outputTokens + reasoningTokens,

@@ -41,15 +41,20 @@ export interface ChatUsageInput {
   promptTokens: number;
   completionTokens: number;
   reasoningTokens: number;
+  /** Prompt tokens served from the prompt cache (the `x-mock-cached-tokens` header). */
+  cachedTokens?: number | undefined;
 }
 
+/** Cached prompt tokens as OpenAI reports them: part of the prompt, so never more than it. */
+export const cachedPromptTokens = (requested: number | undefined, promptTokens: number) => Math.min(requested ?? 0, promptTokens);
+
 /** Chat/legacy `usage`; completion tokens include reasoning tokens, as OpenAI bills them. */
-export function chatUsage({ promptTokens, completionTokens, reasoningTokens }: ChatUsageInput) {
+export function chatUsage({ promptTokens, completionTokens, reasoningTokens, cachedTokens }: ChatUsageInput) {
   return {
     prompt_tokens: promptTokens,
     completion_tokens: completionTokens,
     total_tokens: promptTokens + completionTokens,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    prompt_tokens_details: { cached_tokens: cachedPromptTokens(cachedTokens, promptTokens), audio_tokens: 0 },
     completion_tokens_details: { reasoning_tokens: reasoningTokens, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
 }

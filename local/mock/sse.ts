@@ -1,7 +1,8 @@
 /**
  * Server-sent events. Replies are deterministic, so each handler builds its whole event list up
- * front and hands it here; this module owns the timing (latency before the first event) and the
- * cut-after fault (n events, then a destroyed socket and no terminating chunk).
+ * front and hands it here; this module owns the timing (latency before the first event, an
+ * optional pause between events) and the cut-after fault (n events, then a destroyed socket and
+ * no terminating chunk).
  */
 import { sleep } from "./faults.js";
 import { responseHeaders, type MockContext } from "./http.js";
@@ -21,8 +22,10 @@ export function formatSse({ event, data }: SseEvent): string {
 /**
  * Streams `events` as `text/event-stream`. Headers go out at once (as with real providers, a
  * stream "opens" fast); the latency fault delays the first event, which is what time-to-first-token
- * measurements see. With `cutAfter`, the socket is destroyed after that many events have been
- * flushed, so the client sees a truncated chunked body rather than a clean end.
+ * measurements see. With `chunkDelayMs`, each later event waits that long, so a client can act
+ * mid-stream (abort, break) while the server is still sending; a client that goes away stops the
+ * sending. With `cutAfter`, the socket is destroyed after that many events have been flushed, so
+ * the client sees a truncated chunked body rather than a clean end.
  */
 export async function writeSse(ctx: Pick<MockContext, "res" | "dialect" | "seed" | "faults">, events: SseEvent[]): Promise<void> {
   const { res, faults } = ctx;
@@ -31,8 +34,11 @@ export async function writeSse(ctx: Pick<MockContext, "res" | "dialect" | "seed"
   await sleep(faults.latencyMs);
   const limit = faults.cutAfter;
   const sending = limit === undefined ? events : events.slice(0, limit);
-  for (const event of sending) {
-    if (res.destroyed) return;
+  let gone = false;
+  res.once("close", () => (gone = true));
+  for (const [i, event] of sending.entries()) {
+    if (i > 0 && faults.chunkDelayMs > 0) await sleep(faults.chunkDelayMs);
+    if (gone || res.destroyed) return;
     res.write(formatSse(event));
   }
   if (limit !== undefined && limit < events.length) {

@@ -172,6 +172,17 @@ describe("messages.create", () => {
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
     expect(span.attributes["error.type"]).toBe("RateLimitError");
   });
+
+  it("records a 500 as an error span (InternalServerError) and rethrows the SDK's own error", async () => {
+    const err = await client()
+      .messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: "user", content: "x" }] }, { headers: { "x-mock-status": "500" } })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Anthropic.InternalServerError);
+    const span = onlySpan(tracing);
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes["error.type"]).toBe("InternalServerError");
+    expect(span.events.map((e) => e.name)).toEqual(["exception"]);
+  });
 });
 
 describe("streaming", () => {
@@ -223,12 +234,63 @@ describe("streaming", () => {
       { model: MODEL, max_tokens: 500, stream: true, messages: [{ role: "user", content: "cut" }] },
       { headers: { "x-mock-cut-after": "3", "x-mock-chunks": "20" } },
     );
-    await expect(
-      (async () => {
-        for await (const _ of stream) void _;
-      })(),
-    ).rejects.toThrow();
-    expect(onlySpan(tracing).status.code).toBe(SpanStatusCode.ERROR);
+    const caught = await (async () => {
+      for await (const _ of stream) void _;
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(caught).toBeInstanceOf(Error);
+    const span = onlySpan(tracing);
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes["error.type"]).toBe((caught as Error).constructor.name);
+    expect(span.attributes["gen_ai.response.finish_reasons"]).toEqual(["error"]);
+  });
+});
+
+describe("streams aborted mid-way (the server still sending)", () => {
+  // x-mock-chunk-delay-ms makes the mock trickle its events, so the abort lands while the
+  // response is still open; without it every event is buffered before the caller can abort.
+  const trickle = { "x-mock-chunks": "40", "x-mock-chunk-delay-ms": "15" };
+  const versions: Array<[string, AnyAnthropic]> = [
+    ["1.x", Anthropic as unknown as AnyAnthropic],
+    ["0.137", anthropic137.default as unknown as AnyAnthropic],
+    ["0.133", anthropic133.default as unknown as AnyAnthropic],
+  ];
+
+  it.each(versions)("%s: aborting a `stream: true` iteration ends the span as unfinished", async (_label, Ctor) => {
+    const controller = new AbortController();
+    const stream = await client(Ctor).messages.create(
+      { model: MODEL, max_tokens: 500, stream: true, messages: [{ role: "user", content: "abort me" }] },
+      { signal: controller.signal, headers: trickle },
+    );
+    const types: string[] = [];
+    // The SDK ends the iteration quietly on an abort (or throws its abort error): its choice.
+    const outcome = await (async () => {
+      for await (const event of stream) if (types.push(event.type) === 4) controller.abort();
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (outcome !== undefined) expect((outcome as Error).name).toMatch(/Abort/);
+    expect(types).not.toContain("message_stop");
+    const span = onlySpan(tracing); // ended: a span still open would not be exported
+    expect(span.name).toBe(`chat ${MODEL}`);
+    expect(span.attributes["gen_ai.response.finish_reasons"]).toEqual(["error"]);
+    expect(span.attributes["gen_ai.response.id"]).toMatch(/^msg_/); // message_start did arrive
+  });
+
+  it.each(versions)("%s: MessageStream.abort() mid-way rejects finalMessage() and ends the span as unfinished", async (_label, Ctor) => {
+    const stream = client(Ctor).messages.stream({ model: MODEL, max_tokens: 500, messages: [{ role: "user", content: "abort me" }] }, { headers: trickle });
+    let texts = 0;
+    stream.on("text", () => {
+      if (++texts === 3) stream.abort();
+    });
+    const err = await stream.finalMessage().catch((e: unknown) => e);
+    expect((err as Error).constructor.name).toBe("APIUserAbortError");
+    expect(texts).toBeLessThan(10);
+    const span = onlySpan(tracing);
+    expect(span.attributes["gen_ai.response.finish_reasons"]).toEqual(["error"]);
   });
 });
 

@@ -156,6 +156,21 @@ describe("chat.completions.create", () => {
     expect(span.attributes["error.type"]).toBe("RateLimitError");
   });
 
+  it("records a 500 as an error span (InternalServerError) and rethrows the SDK's own error", async () => {
+    const caught = await h
+      .client()
+      .chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }, { headers: { "x-mock-status": "500" } })
+      .catch((e: unknown) => e);
+    expect(caught).toBeInstanceOf(OpenAI.InternalServerError);
+    expect((caught as InstanceType<typeof OpenAI.InternalServerError>).status).toBe(500);
+    const span = onlySpan(h.tracing);
+    expect(span.name).toBe("chat gpt-4o-mini");
+    expect(span.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span.attributes["error.type"]).toBe("InternalServerError");
+    expect(span.attributes["gen_ai.response.id"]).toBeUndefined();
+    expect(span.events.map((e) => e.name)).toEqual(["exception"]);
+  });
+
   it("nests under a traceable() parent", async () => {
     const agent = traceable(async function agent() {
       return h.client().chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] });
@@ -163,6 +178,128 @@ describe("chat.completions.create", () => {
     await agent();
     const parent = h.tracing.byName("agent");
     expect(parentOf(h.tracing.byName("chat gpt-4o-mini"))).toBe(parent.spanContext().spanId);
+  });
+});
+
+describe("usage details and request options", () => {
+  const CACHED = "x-mock-cached-tokens";
+  const longPrompt = "Summarize the quarterly report for the board. ".repeat(20);
+
+  it("records cached prompt tokens and reasoning tokens from a chat completion", async () => {
+    const completion = await h.client().chat.completions.create({ model: "o3-mini", messages: [{ role: "user", content: longPrompt }] }, { headers: { [CACHED]: "128" } });
+    const usage = completion.usage!;
+    expect(usage.prompt_tokens_details!.cached_tokens).toBe(128);
+    expect(usage.completion_tokens_details!.reasoning_tokens).toBeGreaterThan(0);
+    const span = onlySpan(h.tracing);
+    expect(span.attributes).toMatchObject({
+      // OpenAI's prompt_tokens already include the cached ones, as the conventions want.
+      "gen_ai.usage.input_tokens": usage.prompt_tokens,
+      "gen_ai.usage.cache_read.input_tokens": 128,
+      "gen_ai.usage.output_tokens": usage.completion_tokens,
+      "gen_ai.usage.reasoning.output_tokens": usage.completion_tokens_details!.reasoning_tokens,
+    });
+  });
+
+  it("records them from the usage chunk of a stream", async () => {
+    const stream = await h
+      .client()
+      .chat.completions.create({ model: "o4-mini", messages: [{ role: "user", content: longPrompt }], stream: true, stream_options: { include_usage: true } }, { headers: { [CACHED]: "64" } });
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) if (chunk.usage) usage = chunk.usage;
+    expect(usage!.prompt_tokens_details!.cached_tokens).toBe(64);
+    const span = onlySpan(h.tracing);
+    expect(span.attributes["gen_ai.usage.cache_read.input_tokens"]).toBe(64);
+    expect(span.attributes["gen_ai.usage.reasoning.output_tokens"]).toBe(usage!.completion_tokens_details!.reasoning_tokens);
+    expect(span.attributes["gen_ai.usage.reasoning.output_tokens"]).toBeGreaterThan(0);
+  });
+
+  it("records them from the Responses API (input/output token details)", async () => {
+    const response = await h.client().responses.create({ model: "o4-mini", input: longPrompt }, { headers: { [CACHED]: "32" } });
+    expect(response.usage!.input_tokens_details.cached_tokens).toBe(32);
+    const span = onlySpan(h.tracing);
+    expect(span.attributes).toMatchObject({
+      "gen_ai.usage.input_tokens": response.usage!.input_tokens,
+      "gen_ai.usage.cache_read.input_tokens": 32,
+      "gen_ai.usage.reasoning.output_tokens": response.usage!.output_tokens_details.reasoning_tokens,
+    });
+    expect(span.attributes["gen_ai.usage.reasoning.output_tokens"]).toBeGreaterThan(0);
+  });
+
+  it("reports zero cache reads and reasoning as zero, not as missing", async () => {
+    await h.client().chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "plain" }] });
+    const span = onlySpan(h.tracing);
+    expect(span.attributes["gen_ai.usage.cache_read.input_tokens"]).toBe(0);
+    expect(span.attributes["gen_ai.usage.reasoning.output_tokens"]).toBe(0);
+  });
+
+  it("records penalties, choice count, service tier and system fingerprint", async () => {
+    const completion = await h.client().chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "Two takes, please" }],
+      frequency_penalty: 0.5,
+      presence_penalty: -0.25,
+      n: 2,
+      service_tier: "flex",
+    });
+    expect(completion.choices).toHaveLength(2);
+    const span = onlySpan(h.tracing);
+    expect(span.attributes).toMatchObject({
+      "gen_ai.request.frequency_penalty": 0.5,
+      "gen_ai.request.presence_penalty": -0.25,
+      "gen_ai.request.choice.count": 2,
+      "gen_ai.response.finish_reasons": ["stop", "stop"],
+      "openai.request.service_tier": "flex",
+      "openai.response.service_tier": completion.service_tier!,
+      "openai.response.system_fingerprint": completion.system_fingerprint!,
+    });
+    expect(completion.service_tier).toBe("flex");
+    expect(completion.system_fingerprint).toMatch(/^fp_/);
+  });
+
+  it("leaves the choice count and request service tier out when they are the defaults", async () => {
+    await h.client().chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "one" }], n: 1, service_tier: "auto" });
+    const span = onlySpan(h.tracing);
+    expect(span.attributes["gen_ai.request.choice.count"]).toBeUndefined();
+    expect(span.attributes["openai.request.service_tier"]).toBeUndefined();
+    expect(span.attributes["openai.response.service_tier"]).toBe("default");
+  });
+
+  it("records the service tier and system fingerprint of a stream from its chunks", async () => {
+    const stream = await h.client().chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "s" }], stream: true, service_tier: "priority", n: 3 });
+    let fingerprint: string | null | undefined;
+    const choices = new Set<number>();
+    for await (const chunk of stream) {
+      fingerprint ??= chunk.system_fingerprint;
+      for (const c of chunk.choices) choices.add(c.index);
+    }
+    expect(choices.size).toBe(3);
+    const span = onlySpan(h.tracing);
+    expect(span.attributes).toMatchObject({
+      "gen_ai.request.choice.count": 3,
+      "gen_ai.response.finish_reasons": ["stop", "stop", "stop"],
+      "openai.request.service_tier": "priority",
+      "openai.response.service_tier": "priority",
+      "openai.response.system_fingerprint": fingerprint!,
+    });
+  });
+
+  it("records the requested embedding encoding format", async () => {
+    await h.client().embeddings.create({ model: "text-embedding-3-small", input: "vector", encoding_format: "float" });
+    expect(onlySpan(h.tracing).attributes["gen_ai.request.encoding_formats"]).toEqual(["float"]);
+  });
+
+  it("records the reasoning effort as gen_ai.request.reasoning.level under the latest conventions only", async () => {
+    const client = h.client();
+    await client.chat.completions.create({ model: "o3-mini", messages: [{ role: "user", content: "think" }], reasoning_effort: "low" });
+    expect(onlySpan(h.tracing).attributes["gen_ai.request.reasoning.level"]).toBeUndefined();
+    h.tracing.reset();
+
+    h.configure({ captureMessageContent: false, semconv: "latest" });
+    await client.chat.completions.create({ model: "o3-mini", messages: [{ role: "user", content: "think" }], reasoning_effort: "low" });
+    await client.responses.create({ model: "o3-mini", input: "think", reasoning: { effort: "high" } });
+    const [chat, responses] = await waitForSpans(2);
+    expect(chat!.attributes["gen_ai.request.reasoning.level"]).toBe("low");
+    expect(responses!.attributes["gen_ai.request.reasoning.level"]).toBe("high");
   });
 });
 
@@ -230,28 +367,20 @@ describe("streaming chat completions", () => {
       { model: "gpt-4o-mini", messages: [{ role: "user", content: "cut" }], stream: true },
       { headers: { "x-mock-cut-after": "2", "x-mock-chunks": "20" } },
     );
-    await expect(
-      (async () => {
-        for await (const _ of stream) void _;
-      })(),
-    ).rejects.toThrow();
+    const caught = await (async () => {
+      for await (const _ of stream) void _;
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(caught).toBeInstanceOf(Error);
     const span = onlySpan(h.tracing);
     expect(span.status.code).toBe(SpanStatusCode.ERROR);
-  });
-
-  it("ends the span when the request is aborted", async () => {
-    const controller = new AbortController();
-    const stream = await h.client().chat.completions.create(
-      { model: "gpt-4o-mini", messages: [{ role: "user", content: "abort" }], stream: true },
-      { signal: controller.signal, headers: { "x-mock-chunks": "50", "x-mock-latency-ms": "0" } },
-    );
-    // Depending on timing the SDK either throws an abort error or simply stops yielding.
-    await (async () => {
-      for await (const _ of stream) controller.abort();
-    })().catch(() => undefined);
-    const span = onlySpan(h.tracing);
-    expect(span.ended).toBe(true);
+    // The class of the very error the caller got (undici's TypeError "terminated" on this SDK).
+    expect(span.attributes["error.type"]).toBe((caught as Error).constructor.name);
+    expect(span.attributes["error.type"]).not.toBe("_OTHER");
     expect(span.attributes["gen_ai.response.finish_reasons"]).toEqual(["error"]);
+    expect(span.events.map((e) => e.name)).toContain("exception");
   });
 
   it("keeps the Stream's methods: tee() and toReadableStream()", async () => {
@@ -290,6 +419,49 @@ describe("streaming chat completions", () => {
     const span = onlySpan(h.tracing);
     expect(span.name).toBe("chat gpt-4o-mini");
     expect(span.attributes["gen_ai.request.stream"]).toBe(true);
+  });
+});
+
+describe("streams aborted mid-way (the server still sending)", () => {
+  // x-mock-chunk-delay-ms makes the mock trickle its events, so the abort lands while the
+  // response is still open (without it every event is already buffered when the caller aborts).
+  const trickle = { "x-mock-chunks": "40", "x-mock-chunk-delay-ms": "15" };
+  const ABORT_AFTER = 3;
+
+  const surfaces: Array<[string, (c: OpenAI, signal: AbortSignal) => Promise<AsyncIterable<unknown>>, string]> = [
+    [
+      "chat.completions.create",
+      (c, signal) => c.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "abort me" }], stream: true, stream_options: { include_usage: true } }, { signal, headers: trickle }),
+      "chat gpt-4o-mini",
+    ],
+    ["responses.create", (c, signal) => c.responses.create({ model: "gpt-4.1", input: "abort me", stream: true }, { signal, headers: trickle }), "chat gpt-4.1"],
+    [
+      "legacy completions.create",
+      (c, signal) => c.completions.create({ model: "gpt-3.5-turbo-instruct", prompt: "abort me", stream: true, stream_options: { include_usage: true } }, { signal, headers: trickle }),
+      "text_completion gpt-3.5-turbo-instruct",
+    ],
+  ];
+
+  it.each(surfaces)("%s: the span ends, marked unfinished, and no usage is invented", async (_label, start, spanName) => {
+    const controller = new AbortController();
+    const stream = await start(h.client(), controller.signal);
+    let seen = 0;
+    // The SDK either ends the iteration quietly or throws its abort error; both are the SDK's call.
+    const outcome = await (async () => {
+      for await (const _ of stream) if (++seen === ABORT_AFTER) controller.abort();
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (outcome !== undefined) expect(outcome).toBeInstanceOf(OpenAI.APIUserAbortError);
+    // Events already read may still come out, but nowhere near the 40+ the whole stream has.
+    expect(seen).toBeGreaterThanOrEqual(ABORT_AFTER);
+    expect(seen).toBeLessThan(ABORT_AFTER + 5);
+    const span = onlySpan(h.tracing); // ended: a span still open would not be exported
+    expect(span.name).toBe(spanName);
+    expect(span.attributes["gen_ai.response.finish_reasons"]).toEqual(["error"]);
+    expect(span.attributes["gen_ai.usage.output_tokens"]).toBeUndefined();
+    expect(typeof span.attributes["gen_ai.response.time_to_first_chunk"]).toBe("number");
   });
 });
 
