@@ -320,9 +320,13 @@ describe.each(VERSIONS)("$label", (v) => {
   });
 });
 
-describe("openai loaded through both its CommonJS and ESM builds", () => {
-  it("traces each call exactly once", async () => {
-    const { spans } = await run(dirOf("openai"), ["--import", "promptlayer-otel/register", "dual-build-app.mjs"], "openai");
-    expect(spans.map((s) => s.name)).toEqual(["chat gpt-4o-mini", "chat gpt-4o-mini"]);
+describe("an SDK loaded through both its CommonJS and ESM builds", () => {
+  it.each([
+    ["openai", "openai", "chat gpt-4o-mini"],
+    ["anthropic", "@anthropic-ai/sdk", "chat claude-haiku-4-5"],
+  ])("%s: traces each call exactly once", async (sdk, from, spanName) => {
+    const { spans, stdout } = await run(dirOf(from), ["--import", "promptlayer-otel/register", "dual-build-app.mjs"], sdk);
+    expect(stdout).toContain("distinct builds true"); // really two module instances, both patched
+    expect(spans.map((s) => s.name)).toEqual([spanName, spanName]);
   });
 });
