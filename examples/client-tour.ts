@@ -1,5 +1,7 @@
 /**
- * Every resource of the PromptLayer client, against the local backend:
+ * Every resource of the PromptLayer client, against the local backend: templates (publish, get,
+ * page/all/iterate, invalidate), run (plain and streamed), track (score, metadata, prompt, group),
+ * group.create, logRequest, runWorkflow and client-side validation.
  *
  *   npx promptlayer-otel dev            # in another terminal; prints the exports below
  *   PROMPTLAYER_BASE_URL=http://127.0.0.1:8787 PROMPTLAYER_API_KEY=… \
@@ -28,10 +30,29 @@ console.log("templates.get     →", JSON.stringify(template?.llm_kwargs?.messag
 let count = 0;
 for await (const item of pl.templates.iterate({ perPage: 1 })) if (item.prompt_name) count++; // one page per template
 console.log(`templates.iterate → ${count} templates`);
+const page = await pl.templates.page({ perPage: 2 }); // one page, with the paging fields
+console.log(`templates.page    → ${page.items.length} of ${page.total} (page ${page.page} of ${page.pages})`);
+const found = await pl.templates.all({ name: "tour-" }); // the items of one page, filtered by name
+console.log("templates.all     →", found.map((t) => t.prompt_name).join(", "));
+// The cache (cacheTtlSeconds: 30) holds tour-greeting now; fetch() is get() that also says whether
+// the cache answered. invalidate() drops it (so does publish).
+const hit = await pl.templates.fetch("tour-greeting", { label: "prod", inputVariables: { name: "Alan" } });
+pl.templates.invalidate("tour-greeting");
+const miss = await pl.templates.fetch("tour-greeting", { label: "prod", inputVariables: { name: "Alan" } });
+console.log(`templates.invalidate → cache hit before: ${hit.cacheHit}, after: ${miss.cacheHit}`);
 
 // run: fetch the template, call OpenAI with your own key, log the request
 const result = await pl.run({ promptName: "tour-greeting", promptReleaseLabel: "prod", inputVariables: { name: "Ada" }, tags: ["tour"], metadata: { user_id: "u-1" } });
 console.log(`run               → request ${result.request_id}`);
+
+// run with stream: true: items carry a chunk and the blueprint accumulated so far; the last, the request id
+let chunks = 0;
+let streamedId: number | null = null;
+for await (const item of await pl.run({ promptName: "tour-greeting", promptReleaseLabel: "prod", inputVariables: { name: "Grace" }, stream: true })) {
+  chunks++;
+  streamedId = item.request_id;
+}
+console.log(`run (stream)      → ${chunks} chunks, request ${streamedId}`);
 
 // track and group: annotate the logged request
 const requestId = result.request_id!;
@@ -52,6 +73,8 @@ const logged = await pl.logRequest({
   outputTokens: 2,
 });
 console.log(`logRequest        → request ${logged?.id}`);
+// track.prompt: link that request to the registry prompt it came from
+console.log("track.prompt      →", await pl.track.prompt({ requestId: logged!.id, promptName: "tour-greeting", promptInputVariables: { name: "Ada" }, label: "prod" }));
 
 // runWorkflow: the sample workflow of the local backend (`dev` seeds it)
 console.log("runWorkflow       →", await pl.runWorkflow({ workflowName: "support-triage", inputVariables: { question: "Can I get a refund?" }, timeout: 30_000 }));

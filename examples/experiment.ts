@@ -54,11 +54,11 @@ for (let u = 0; u < 400; u++) {
     const requestId = run.request_id;
     if (requestId === null || !run.experiment) continue;
     const b = behaviour[run.experiment.variant as 1 | 2];
-    if (random() < 0.5) pl.track.click({ requestId, label: "product-link", userId });
-    if (random() < b.convert) pl.track.conversion({ requestId, value: 89, userId });
-    if (random() < 0.4) pl.track.feedback({ requestId, value: random() < b.up ? "up" : "down", userId });
-    if (random() < 0.5) pl.track.rating({ requestId, value: Math.min(5, Math.max(1, Math.round(b.rating + (random() - 0.5) * 2))), userId });
-    pl.track.engagement({ requestId, value: Math.round(5 + random() * 30), userId });
+    if (random() < 0.5) pl.track.click({ requestId, label: "product-link", externalUserId: userId });
+    if (random() < b.convert) pl.track.conversion({ requestId, value: 89, externalUserId: userId });
+    if (random() < 0.4) pl.track.feedback({ requestId, value: random() < b.up ? "up" : "down", externalUserId: userId });
+    if (random() < 0.5) pl.track.rating({ requestId, value: Math.min(5, Math.max(1, Math.round(b.rating + (random() - 0.5) * 2))), externalUserId: userId });
+    pl.track.engagement({ requestId, value: Math.round(5 + random() * 30), externalUserId: userId });
   }
 }
 const delivered = await pl.track.flush();

@@ -3,6 +3,11 @@
  * number, by release label — through its A/B split when the label has one — or the latest),
  * render it with the input variables, and build `llm_kwargs` for the provider. The workflow
  * engine runs prompt nodes through the same path.
+ *
+ * One local addition to the service's answer: when an A/B release picked the version, the body
+ * says so in `ab_release: {label, version, segment}` (the service's own answer does not tell a
+ * release split from a plain label). The key is absent otherwise, so plain answers keep the
+ * service's exact shape. The client reports `experiment` from it.
  */
 import { randomUUID } from "node:crypto";
 import { chooseVersion, type Choice } from "../domain/ab.js";
@@ -104,6 +109,7 @@ export function resolvePrompt(store: LocalStore, identifier: string, request: Re
     snippets: [],
     warning: warnings.length ? warnings.join("; ") : null,
     request_id: randomUUID().replace(/-/g, ""),
+    ...(abChoice && request.label !== undefined ? { ab_release: { label: request.label, version: abChoice.version, segment: abChoice.segment } } : {}),
   };
   return { prompt, version, abChoice, model, llmKwargs, body };
 }

@@ -18,7 +18,6 @@
  */
 import { randomUUID } from "node:crypto";
 import { PromptLayerAPIStatusError, PromptLayerValidationError } from "../errors.js";
-import { logger } from "../logger.js";
 import type { HttpClient } from "./http.js";
 import { defaultSleep, type Sleep } from "./retry.js";
 import { requireId, requireString, requireStringMap } from "./validate.js";
@@ -33,7 +32,12 @@ interface OutcomeBase {
   label?: string;
   /** Where it happened, e.g. `web`, `email`. */
   source?: string;
-  /** The end user (defaults to none; experiments count unique users from the request). */
+  /**
+   * The end user, the same id as `run()`'s and `templates.get()`'s `externalUserId` (optional;
+   * experiments count unique users from the request). Sent as `user_id`.
+   */
+  externalUserId?: string;
+  /** Alias of `externalUserId`, kept working; giving both with different values is an error. */
   userId?: string;
   metadata?: Record<string, string>;
   /** When it happened. Default: now. */
@@ -98,7 +102,11 @@ export function validateOutcome(e: OutcomeEvent): void {
   requireId("requestId", e.requestId);
   if (e.label !== undefined) requireString("label", e.label);
   if (e.source !== undefined) requireString("source", e.source);
+  if (e.externalUserId !== undefined) requireString("externalUserId", e.externalUserId);
   if (e.userId !== undefined) requireString("userId", e.userId);
+  if (e.externalUserId !== undefined && e.userId !== undefined && e.externalUserId !== e.userId) {
+    throw new PromptLayerValidationError("userId", `an alias of externalUserId, which is also given, with another value (${JSON.stringify(e.userId)} vs ${JSON.stringify(e.externalUserId)})`);
+  }
   if (e.metadata !== undefined) requireStringMap("metadata", e.metadata);
   if (e.timestamp !== undefined && !(e.timestamp instanceof Date && Number.isFinite(e.timestamp.getTime()))) throw new PromptLayerValidationError("timestamp", "must be a valid Date");
   switch (e.type) {
@@ -172,7 +180,7 @@ export class EventQueue {
     if (this.queue.length > this.maxQueue) {
       const over = this.queue.length - this.maxQueue;
       this.queue.splice(0, over);
-      if (this.dropped === 0) logger.warn(`event queue full (${this.maxQueue}); dropping the oldest events`);
+      if (this.dropped === 0) this.http.logger.warn(`event queue full (${this.maxQueue}); dropping the oldest events`);
       this.dropped += over;
     }
     this.hookExit();
@@ -268,7 +276,7 @@ export class EventQueue {
             retry.push(...items);
           } else {
             const err = outcome.reason instanceof Error ? outcome.reason : new Error(String(outcome.reason));
-            logger.warn(`could not record ${items.length} event(s) for request ${requestId}: ${err.message}`);
+            this.http.logger.warn(`could not record ${items.length} event(s) for request ${requestId}: ${err.message}`);
             for (const q of items) this.failed.push({ event: q.event, error: err });
           }
         });
@@ -304,9 +312,9 @@ export class EventQueue {
   private async send(requestId: number, items: Queued[]): Promise<void> {
     const metadata: Record<string, string> = {};
     for (const { id, event, ts } of items) {
-      const { type, label, source, userId, metadata: extra } = event;
+      const { type, label, source, externalUserId, userId, metadata: extra } = event;
       const value = "value" in event ? event.value : undefined;
-      metadata[`pl_event:${type}:${id}`] = JSON.stringify({ type, label, source, value, user_id: userId, ts, metadata: extra });
+      metadata[`pl_event:${type}:${id}`] = JSON.stringify({ type, label, source, value, user_id: externalUserId ?? userId, ts, metadata: extra });
     }
     await this.http.request({ method: "POST", path: "/library-track-metadata", body: { request_id: requestId, metadata }, bodyAuth: true });
     for (const { event } of items) {
@@ -323,7 +331,7 @@ export class EventQueue {
       this.exitHooked = false;
       if (!this.queue.length && !this.pumping) return;
       void this.flush(5_000).then((r) => {
-        if (r.pending) logger.warn(`${r.pending} event(s) could not be delivered before exit`);
+        if (r.pending) this.http.logger.warn(`${r.pending} event(s) could not be delivered before exit`);
       });
     });
   }

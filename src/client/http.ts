@@ -4,7 +4,7 @@
  * call `request()` and shape the result; none of them sees a status code it has to interpret.
  */
 import { PromptLayerAuthenticationError, PromptLayerConnectionError, PromptLayerTimeoutError } from "../errors.js";
-import { logger } from "../logger.js";
+import { logger as packageLogger, type Logger } from "../logger.js";
 import { PACKAGE_NAME, PACKAGE_VERSION } from "../version.js";
 import { errorFromStatus } from "./api-errors.js";
 import { redactBody, redactHeaders, scrubSecrets } from "./redact.js";
@@ -53,6 +53,8 @@ export interface HttpClientOptions {
   fetch?: typeof fetch;
   /** How to wait between attempts; injected by tests that use fake timers. */
   sleep?: Sleep;
+  /** Where this client's messages go; default the package logger (`setLogger()`). */
+  logger?: Logger | undefined;
 }
 
 /** `encodeURIComponent` for one path segment: names with `/`, `?`, `#` or `:` stay one segment. */
@@ -90,6 +92,8 @@ async function readJson(res: Response): Promise<unknown> {
 export class HttpClient {
   readonly baseURL: string;
   readonly timeout: number;
+  /** The client's logger: every resource built on this HTTP client logs through it. */
+  readonly logger: Logger;
   private readonly apiKey: string | undefined;
   private readonly fetchImpl: typeof fetch | undefined;
   private readonly sleep: Sleep;
@@ -100,6 +104,7 @@ export class HttpClient {
     this.timeout = options.timeout;
     this.fetchImpl = options.fetch;
     this.sleep = options.sleep ?? defaultSleep;
+    this.logger = options.logger ?? packageLogger;
   }
 
   /** The key, or the typed error a missing key means (raised on first use, not at construction). */
@@ -133,14 +138,14 @@ export class HttpClient {
       headers["Content-Type"] = "application/json";
       body = JSON.stringify(req.bodyAuth ? { ...req.body, api_key: key } : req.body);
     }
-    logger.debug(`PromptLayer API ${what}`, { headers: redactHeaders(headers), body: redactBody(req.body) });
+    this.logger.debug(`PromptLayer API ${what}`, { headers: redactHeaders(headers), body: redactBody(req.body) });
 
     for (let attempt = 1; ; attempt++) {
       const { status, data } = await this.attempt(url, req.method, headers, body, what, req.responseType === "bytes", req.signal);
       if (status >= 200 && status < 300) return { status, data: data as T };
       if (isRetryableStatus(status) && (req.idempotent !== false || status === 429) && attempt < RETRY_POLICY.attempts) {
         const wait = retryDelayMs(attempt);
-        logger.info(
+        this.logger.info(
           `PromptLayer API ${what} attempt ${attempt} failed with ${status}; retrying in ${wait / 1000} s (${RETRY_POLICY.attempts - attempt} retries left)`,
         );
         await abortableSleep(this.sleep, wait, req.signal);

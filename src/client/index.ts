@@ -4,6 +4,7 @@
  * results) keeps the service's keys.
  */
 import { providerEnvironment, resolveClientConfig, type ProviderEnvironment } from "../config.js";
+import { logger as packageLogger, type Logger } from "../logger.js";
 import { fallible, type Fallible } from "./fallback.js";
 import { HttpClient } from "./http.js";
 import { logRequest, type LogRequestParams } from "./log-request.js";
@@ -36,6 +37,13 @@ export interface PromptLayerOptions {
   timeout?: number;
   /** A `fetch` to use instead of the global one (proxies, tests). */
   fetch?: typeof fetch;
+  /**
+   * Where this client's own messages go: the warnings of `throwOnError: false`, events the
+   * service refused, a `run()` whose logging failed, a stale cached template served, retries
+   * (info) and API calls (debug). Default: the package logger (`setLogger()`,
+   * `PROMPTLAYER_LOG_LEVEL`). A logger that throws is ignored, never breaks a call.
+   */
+  logger?: Logger;
 }
 
 /** Internal seams for tests: how to wait, what time it is, where provider keys come from. */
@@ -64,8 +72,9 @@ export class PromptLayer {
     this.throwOnError = options.throwOnError ?? true;
     this.internals = internals;
     this.fetchImpl = options.fetch;
-    this.http = new HttpClient({ apiKey: config.apiKey, baseURL: config.baseURL, timeout: config.timeout, fetch: options.fetch, sleep: internals.sleep });
-    this.fallible = fallible(this.throwOnError);
+    const log = options.logger ? guardedLogger(options.logger) : packageLogger;
+    this.http = new HttpClient({ apiKey: config.apiKey, baseURL: config.baseURL, timeout: config.timeout, fetch: options.fetch, sleep: internals.sleep, logger: log });
+    this.fallible = fallible(this.throwOnError, log);
     this.templates = new Templates(this.http, new TemplateCache(config.cacheTtlSeconds * 1000, internals.now), this.fallible);
     this.track = new Track(this.http, this.fallible, this.throwOnError, { sleep: internals.sleep });
     this.group = new Group(this.http, this.fallible);
@@ -128,3 +137,16 @@ export class PromptLayer {
   }
 }
 
+/** The caller's logger, such that a logger that throws cannot turn a logged warning into a failed call. */
+function guardedLogger(target: Logger): Logger {
+  const guard =
+    (level: keyof Logger) =>
+    (message: string, ...args: unknown[]): void => {
+      try {
+        target[level](message, ...args);
+      } catch {
+        // Nowhere left to report it.
+      }
+    };
+  return { debug: guard("debug"), info: guard("info"), warn: guard("warn"), error: guard("error") };
+}

@@ -3,7 +3,6 @@
  * These legacy endpoints take the key in the body. Arguments are checked before anything is sent.
  */
 import { PromptLayerAPIError } from "../errors.js";
-import { logger } from "../logger.js";
 import {
   EventQueue,
   validateOutcome,
@@ -99,7 +98,7 @@ export class Track {
       for (const e of events) validateOutcome(e);
     } catch (error) {
       if (this.throwOnError) throw error;
-      logger.warn(`${what} failed: ${(error as Error).message}`);
+      this.http.logger.warn(`${what} failed: ${(error as Error).message}`);
       return false;
     }
     (this.queue ??= new EventQueue(this.http, this.eventOptions)).enqueue(events);

@@ -79,6 +79,28 @@ export interface PromptBlueprint {
   [key: string]: unknown;
 }
 
+/**
+ * The A/B assignment behind a fetched template or a run: which release label (the experiment)
+ * served which version (the variant). Reported only when an A/B release actually picked the
+ * version, which the local backend says in `ab_release`; a plain label is no experiment.
+ */
+export interface ExperimentAssignment {
+  /** The release label requested (the experiment). */
+  label: string;
+  /** The version the release chose for this user (the variant). */
+  variant: number;
+  /** The release segment that applied (its name), when one did; absent for the default split. */
+  segment?: string;
+}
+
+/** `ab_release` of a template answer (local backend): the A/B release that chose the version. */
+export interface AbReleaseChoice {
+  label: string;
+  version: number;
+  /** The segment that applied, or null for the release's default split. */
+  segment: string | null;
+}
+
 /** `POST /prompt-templates/{identifier}` (CONTRACT §2.1). */
 export interface PromptTemplate {
   id: number;
@@ -95,6 +117,16 @@ export interface PromptTemplate {
   workspace_id?: number;
   snippets?: unknown[];
   warning?: string | null;
+  /**
+   * Local backend only: the A/B release that chose this version, absent when none did (the
+   * PromptLayer service does not say).
+   */
+  ab_release?: AbReleaseChoice | null;
+  /**
+   * Added by the client (not a service key): the experiment and variant when an A/B release chose
+   * the version — `templates.get(name, { label, externalUserId })` — as `run()` reports it.
+   */
+  experiment?: ExperimentAssignment;
   [key: string]: unknown;
 }
 

@@ -28,7 +28,6 @@ import { context, createContextKey, isSpanContextValid, trace, type Span } from 
 import type { OpenAI as OpenAIClient } from "openai";
 import { observeApiPromise } from "../../instrumentations/genai/api-promise.js";
 import { isIterableStream, observeStream } from "../../instrumentations/genai/stream.js";
-import { logger } from "../logger.js";
 import { ATTR_PROMPTLAYER_REQUEST_LOG_MANAGED, ATTR_PROMPTLAYER_REQUEST_LOG_SPAN_ID } from "../semconv.js";
 import { getRequestContext } from "../tracing/request-context.js";
 import type { HttpClient } from "./http.js";
@@ -179,10 +178,10 @@ function requestLogger(http: HttpClient, onLogged: ((r: LoggedRequest) => void) 
         try {
           onLogged?.({ request_id: logged.request_id, function_name: entry.functionName });
         } catch (error) {
-          logger.warn("onRequestLogged threw", error);
+          http.logger.warn("onRequestLogged threw", error);
         }
       },
-      (error: unknown) => logger.warn(`logging ${entry.functionName} to PromptLayer failed: ${error instanceof Error ? error.message : String(error)}`),
+      (error: unknown) => http.logger.warn(`logging ${entry.functionName} to PromptLayer failed: ${error instanceof Error ? error.message : String(error)}`),
     );
   };
 }
@@ -210,7 +209,7 @@ function extend<C extends abstract new (...args: never[]) => object>(Base: C, na
         try {
           claimModelSpan();
         } catch (error) {
-          logger.debug("could not mark the model span as logged", error);
+          http.logger.debug("could not mark the model span as logged", error);
         }
         const inherited = (Base.prototype as { prepareOptions: (...a: unknown[]) => unknown }).prepareOptions;
         return inherited.apply(this, args);

@@ -28,6 +28,11 @@ export interface TemplateVersion {
   metadata: Json | null;
   commit_message?: string | null;
   labels?: string[];
+  /**
+   * Labels of `labels` that reach this version through an A/B release: the answer then carries
+   * `ab_release`, as the local backend's does.
+   */
+  abLabels?: string[];
 }
 
 export interface StoredTemplate {
@@ -181,6 +186,7 @@ export async function startClientTestServer(): Promise<ClientTestServer> {
         version: v.version,
         snippets: [],
         warning: null,
+        ...(typeof body.label === "string" && body.version === undefined && v.abLabels?.includes(body.label) ? { ab_release: { label: body.label, version: v.version, segment: null } } : {}),
       });
     }
     if (method === "GET" && path === "/prompt-templates") {

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { PromptLayer, PromptLayerAuthenticationError, PromptLayerConnectionError, PromptLayerNotFoundError, VERSION } from "../../src/index.js";
+import { PromptLayer, PromptLayerAuthenticationError, PromptLayerConnectionError, PromptLayerNotFoundError, PromptLayerValidationError, VERSION } from "../../src/index.js";
 import { createConsoleLogger, setLogger } from "../../src/logger.js";
 import { chatTemplate, startClientTestServer, TEST_PL_KEY, type ClientTestServer } from "../helpers/client-server.js";
 
@@ -76,6 +76,30 @@ describe("templates", () => {
       release_labels: ["prod"],
     });
     expect(firstText(await cached.templates.get("greet", { inputVariables: { name: "B" } }))).toBe("v2 B");
+  });
+
+  it("publish returns null with a warning when throwOnError is false, for a refusal and for invalid input, and still drops the cache", async () => {
+    const warnings: string[] = [];
+    const logger = { ...createConsoleLogger("none"), warn: (m: string) => void warnings.push(m) };
+    const lenient = new PromptLayer({ apiKey: TEST_PL_KEY, baseURL: server.url, throwOnError: false, cacheTtlSeconds: 600, logger }, noWait);
+    const template = { type: "chat" as const, messages: [{ role: "user", content: [{ type: "text", text: "v2" }] }] };
+    server.addTemplate(chatTemplate(22, "lenient", gpt, [{ role: "user", text: "v1" }]));
+    expect(firstText(await lenient.templates.get("lenient"))).toBe("v1");
+
+    // The service fails for good (after the retries) but may have stored the version meanwhile.
+    server.fault({ pathPrefix: "/rest/prompt-templates", status: 500, times: 4 });
+    server.templates.get("lenient")!.versions.push({ version: 2, prompt_template: template, metadata: { model: gpt } });
+    await expect(lenient.templates.publish({ promptName: "lenient", promptTemplate: template })).resolves.toBeNull();
+    expect(warnings).toEqual([expect.stringMatching(/^templates\.publish\("lenient"\) failed: .*500/)]);
+    expect(server.callsTo("/rest/prompt-templates")).toHaveLength(4);
+    expect(firstText(await lenient.templates.get("lenient"))).toBe("v2"); // not the cached v1
+
+    // Invalid input: null at once, nothing sent.
+    await expect(lenient.templates.publish({ promptName: "lenient", promptTemplate: template, commitMessage: "x".repeat(73) })).resolves.toBeNull();
+    expect(warnings[1]).toMatch(/^templates\.publish\("lenient"\) failed: Invalid commitMessage/);
+    expect(server.callsTo("/rest/prompt-templates")).toHaveLength(4);
+    // The same calls throw by default.
+    await expect(pl.templates.publish({ promptName: "lenient", promptTemplate: template, commitMessage: "x".repeat(73) })).rejects.toBeInstanceOf(PromptLayerValidationError);
   });
 
   it("serves cached templates rendered locally (f-string and jinja2) and falls back to the stale copy while the service fails", async () => {

@@ -102,6 +102,23 @@ describe("outcome events", () => {
     expect(service.received.filter((r) => r.path === "/library-track-metadata")).toHaveLength(300);
   });
 
+  it("takes the end user as externalUserId, as run() and templates.get() do, with userId kept as an alias", async () => {
+    service = await trackingService();
+    const pl = new PromptLayer({ apiKey: "pl_k", baseURL: service.url() });
+    pl.track.click({ requestId: 1, externalUserId: "shopper-1" });
+    pl.track.conversion({ requestId: 2, userId: "shopper-2", value: 5 });
+    pl.track.rating({ requestId: 3, externalUserId: "shopper-3", userId: "shopper-3", value: 4 });
+    pl.track.events([{ type: "feedback", requestId: 4, value: "up", externalUserId: "shopper-4" }, { type: "engagement", requestId: 5, value: 3, userId: "shopper-5" }]);
+    pl.track.engagement({ requestId: 6, value: 1 });
+    expect(await pl.track.flush()).toEqual({ delivered: 6, failed: [], pending: 0 });
+    const byRequest = Object.fromEntries(eventsIn(service.received).map((e) => [e.request, e.user_id]));
+    expect(byRequest).toEqual({ 1: "shopper-1", 2: "shopper-2", 3: "shopper-3", 4: "shopper-4", 5: "shopper-5", 6: undefined });
+
+    // Both names with different values is a mistake, caught at once.
+    expect(() => pl.track.click({ requestId: 1, externalUserId: "a", userId: "b" })).toThrow(/Invalid userId: an alias of externalUserId/);
+    expect(() => pl.track.click({ requestId: 1, externalUserId: "" })).toThrow(/Invalid externalUserId/);
+  });
+
   it("loses nothing when the service is briefly down", async () => {
     service = await trackingService();
     // Counts the deliveries refused while the service is down, so the test waits for failed

@@ -37,6 +37,9 @@ beforeAll(async () => {
     body: JSON.stringify({ prompt_name: "greeting", label: "prod", split: [{ version: 1, percentage: 70 }, { version: 2, percentage: 30 }] }),
   });
   expect(res.status).toBe(201);
+  await pl.templates.publish({ promptName: "plain", promptTemplate: chat("Plain"), metadata, releaseLabels: ["prod"] });
+  await pl.templates.publish({ promptName: "segmented", promptTemplate: chat("Segment v1"), metadata });
+  await pl.templates.publish({ promptName: "segmented", promptTemplate: chat("Segment v2"), metadata });
   process.env.OPENAI_BASE_URL = `${backend.url}/v1`;
   process.env.OPENAI_API_KEY = "sk-local";
   instrumentation.manuallyInstrument(openaiModule);
@@ -83,6 +86,61 @@ describe("A/B assignment through the client", () => {
     const row = backend.store.requests.get(result.request_id!)!;
     expect(row.promptVersionNumber).toBe(expected);
     expect(row.metadata).toMatchObject({ user_id: "user-7", pl_experiment_label: "prod", pl_experiment_variant: String(expected) });
+  });
+
+  it("templates.get() with an end user says which experiment and variant the release assigned", async () => {
+    for (const user of ["user-1", "user-2", "user-3", "user-4"]) {
+      const template = (await pl.templates.get("greeting", { label: "prod", externalUserId: user }))!;
+      expect(template.experiment).toEqual({ label: "prod", variant: template.version });
+      expect(template.ab_release).toEqual({ label: "prod", version: template.version, segment: null });
+    }
+    // No release chose the version: no experiment.
+    expect((await pl.templates.get("greeting", { externalUserId: "user-1" }))!.experiment).toBeUndefined();
+    expect((await pl.templates.get("greeting", { version: 2, externalUserId: "user-1" }))!.experiment).toBeUndefined();
+  });
+
+  it("reports the segment that applied", async () => {
+    const res = await fetch(`${backend.url}/api/local/releases`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": KEY },
+      body: JSON.stringify({
+        prompt_name: "segmented",
+        label: "prod",
+        split: [{ version: 1, percentage: 100 }],
+        segments: [{ name: "enterprise", metadata_filters: { plan: "enterprise" }, split: [{ version: 2, percentage: 100 }] }],
+      }),
+    });
+    expect(res.status).toBe(201);
+    const enterprise = (await pl.templates.get("segmented", { label: "prod", externalUserId: "u-1", metadataFilters: { plan: "enterprise" } }))!;
+    expect(enterprise.experiment).toEqual({ label: "prod", variant: 2, segment: "enterprise" });
+    const run = await pl.run({ promptName: "segmented", promptReleaseLabel: "prod", externalUserId: "u-2", metadata: { plan: "free" } });
+    expect(run.experiment).toEqual({ label: "prod", variant: 1 });
+  });
+
+  it("run() under a plain release label (no A/B release) reports no experiment and logs none", async () => {
+    const result = await pl.run({ promptName: "plain", promptReleaseLabel: "prod", externalUserId: "user-7" });
+    expect(result.experiment).toBeUndefined();
+    const runSpan = tracing.spans().find((s) => s.name === "promptlayer.run plain")!;
+    expect(runSpan.attributes["promptlayer.experiment.label"]).toBeUndefined();
+    expect(runSpan.attributes["user.id"]).toBe("user-7");
+    const row = backend.store.requests.get(result.request_id!)!;
+    expect(row.metadata).toEqual({ user_id: "user-7" });
+  });
+
+  it("does not cache an answer an A/B release chose, so each call gets its own draw", async () => {
+    const cached = new PromptLayer({ apiKey: KEY, baseURL: backend.url, cacheTtlSeconds: 600 });
+    const versions = new Set<number>();
+    for (let i = 0; i < 40; i++) {
+      const t = (await cached.templates.get("greeting", { label: "prod" }))!;
+      expect(t.experiment?.variant).toBe(t.version);
+      versions.add(t.version!);
+    }
+    // Without a user each request is drawn at random (70/30): a cached first draw would give one version.
+    expect(versions).toEqual(new Set([1, 2]));
+    // A plain label is still cached.
+    const a = await cached.templates.get("plain", { label: "prod" });
+    await pl.templates.publish({ promptName: "plain", promptTemplate: chat("Plain v2"), metadata: { model: { provider: "openai", name: "gpt-4o-mini", parameters: {} } }, releaseLabels: ["prod"] });
+    expect((await cached.templates.get("plain", { label: "prod" }))!.version).toBe(a!.version);
   });
 
   it("keeps each user's version across a restart of the backend", async () => {

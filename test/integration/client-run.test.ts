@@ -11,6 +11,7 @@ import { PromptLayer, type PromptBlueprint, type RunStreamItem } from "../../src
 import { providerEnvironment } from "../../src/config.js";
 import { createConsoleLogger, setLogger, type Logger } from "../../src/logger.js";
 import { withRequestContext } from "../../src/tracing/request-context.js";
+import { traceable } from "../../src/tracing/traceable.js";
 import { chatTemplate, startClientTestServer, TEST_PL_KEY, type ClientTestServer } from "../helpers/client-server.js";
 import { parentOf, useMemoryTracing } from "../helpers/memory-tracing.js";
 
@@ -270,6 +271,49 @@ describe("run() tracing", () => {
     expect(onlyTrack().span_id).toBe(run.spanContext().spanId);
   });
 
+  it("puts the prompt's name, id, version and label on the run span and on the provider span under it", async () => {
+    server.addTemplate(chatTemplate(7, "label-traced", { provider: "anthropic", name: "claude-sonnet-5-5" }, [{ role: "user", text: "Hi {name}" }], { labels: ["prod"] }));
+    server.templates.get("label-traced")!.versions.push({ ...server.templates.get("label-traced")!.versions[0]!, version: 2, labels: ["staging"] });
+    const result = await pl.run({ promptName: "label-traced", promptReleaseLabel: "staging", inputVariables: { name: "Lu" } });
+    const run = tracing.byName("promptlayer.run label-traced");
+    const model = tracing.byName("chat claude-sonnet-5-5");
+    expect(parentOf(model)).toBe(run.spanContext().spanId);
+    const prompt = { "promptlayer.prompt.name": "label-traced", "promptlayer.prompt.id": "7", "promptlayer.prompt.version": 2, "promptlayer.prompt.label": "staging" };
+    expect(run.attributes).toMatchObject(prompt);
+    expect(model.attributes).toMatchObject({ ...prompt, "promptlayer.request_log.managed": true });
+    // A plain label (no A/B release behind it) is no experiment.
+    expect(result.experiment).toBeUndefined();
+    expect(run.attributes["promptlayer.experiment.label"]).toBeUndefined();
+    expect(onlyTrack().metadata).toEqual({});
+  });
+
+  it("makes one trace of a traceable agent that calls run() twice: both runs and their provider spans under the agent span", async () => {
+    const agent = traceable(
+      async function supportAgent(name: string) {
+        const first = await pl.run({ promptName: "openai-chat", inputVariables: { name } });
+        const second = await pl.run({ promptName: "anthropic-chat", inputVariables: { name } });
+        return [first.request_id, second.request_id];
+      },
+      { name: "support-agent" },
+    );
+    const ids = await agent("Max");
+    expect(ids.every((id) => typeof id === "number")).toBe(true);
+
+    const spans = tracing.spans();
+    const root = tracing.byName("support-agent");
+    expect(parentOf(root)).toBeUndefined();
+    expect(new Set(spans.map((s) => s.spanContext().traceId))).toEqual(new Set([root.spanContext().traceId]));
+    const runs = [tracing.byName("promptlayer.run openai-chat"), tracing.byName("promptlayer.run anthropic-chat")];
+    const models = [tracing.byName("chat gpt-4o-mini"), tracing.byName("chat claude-sonnet-5-5")];
+    for (const [i, run] of runs.entries()) {
+      expect(parentOf(run)).toBe(root.spanContext().spanId);
+      expect(parentOf(models[i]!)).toBe(run.spanContext().spanId);
+      expect(models[i]!.attributes["promptlayer.request_log.span_id"]).toBe(run.spanContext().spanId);
+    }
+    // Two logs, each tied to its own run span, and nothing else logged.
+    expect(trackCalls().map((c) => c.body.span_id)).toEqual(runs.map((r) => r.spanContext().spanId));
+  });
+
   it("ends the run span of a stream when the stream ends, with the model span inside it", async () => {
     await collect(await pl.run({ promptName: "anthropic-chat", inputVariables: { name: "Jo" }, stream: true }));
     const run = tracing.byName("promptlayer.run anthropic-chat");
@@ -289,7 +333,7 @@ describe("run() in a request context", () => {
   });
 
   it("lets externalUserId override the context's user, and keeps the experiment keys", async () => {
-    server.addTemplate(chatTemplate(6, "labelled", { provider: "openai", name: "gpt-4o-mini" }, [{ role: "user", text: "hi" }], { labels: ["prod"] }));
+    server.addTemplate(chatTemplate(6, "labelled", { provider: "openai", name: "gpt-4o-mini" }, [{ role: "user", text: "hi" }], { labels: ["prod"], abLabels: ["prod"] }));
     await withRequestContext({ userId: "u-ctx", metadata: { user_id: "from-metadata" } }, () => pl.run({ promptName: "labelled", promptReleaseLabel: "prod", externalUserId: "u-explicit" }));
     expect(onlyTrack().metadata).toEqual({ user_id: "u-explicit", pl_experiment_label: "prod", pl_experiment_variant: "1" });
   });

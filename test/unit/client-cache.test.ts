@@ -12,7 +12,7 @@ import {
   PromptLayerRateLimitError,
   PromptLayerTimeoutError,
 } from "../../src/errors.js";
-import { createConsoleLogger, setLogger } from "../../src/logger.js";
+import { createConsoleLogger, logger, setLogger } from "../../src/logger.js";
 
 function tpl(text: string, extra: Partial<PromptTemplate> = {}): PromptTemplate {
   return {
@@ -27,6 +27,7 @@ function tpl(text: string, extra: Partial<PromptTemplate> = {}): PromptTemplate 
 
 /** A stand-in for the HTTP layer: records bodies, answers from a queue or a default. */
 class FakeHttp {
+  readonly logger = logger;
   readonly requests: ApiRequest[] = [];
   readonly queue: Array<PromptTemplate | Error> = [];
   constructor(public answer: PromptTemplate | Error) {}
@@ -127,6 +128,16 @@ describe("templates.get with the cache on", () => {
       http.queue.push(error);
       await expect(templates.get("greet")).rejects.toBe(error);
     }
+  });
+
+  it("does not cache an answer an A/B release chose (ab_release), and reports its experiment", async () => {
+    const { http, templates } = setup(60, tpl("Hi {name}", { ab_release: { label: "prod", version: 3, segment: "eu" } }));
+    const first = await templates.fetch("greet", { label: "prod", inputVariables: { name: "Ada" } });
+    const second = await templates.fetch("greet", { label: "prod", inputVariables: { name: "Bo" } });
+    expect([first.cacheHit, second.cacheHit]).toEqual([false, false]);
+    expect(http.requests).toHaveLength(2);
+    expect(text(second.template)).toBe("Hi Bo");
+    expect(second.template.experiment).toEqual({ label: "prod", variant: 3, segment: "eu" });
   });
 
   it("invalidates one name or everything", async () => {

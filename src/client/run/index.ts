@@ -13,13 +13,12 @@
  * the run's own `metadata` winning (see `../request-context.ts`).
  *
  * When the model call succeeded but logging it failed, the answer is still returned, with
- * `request_id: null`, a blueprint built on the client, a warning through the package logger and
+ * `request_id: null`, a blueprint built on the client, a warning through the client's logger and
  * `promptlayer.request_log.error` on the run span. A failed model call is logged (status ERROR)
  * and its ORIGINAL error rethrown; a failure of that log call never replaces it.
  */
 import { context, isSpanContextValid, trace, type Attributes, type Context, type Span } from "@opentelemetry/api";
 import { genAIEnvironment, providerEnvironment, type ProviderEnvironment } from "../../config.js";
-import { logger } from "../../logger.js";
 import {
   ATTR_FUNCTION_NAME,
   ATTR_NODE_TYPE,
@@ -55,7 +54,7 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from "../../version.js";
 import type { HttpClient } from "../http.js";
 import { mergeLogMetadata, mergeLogTags } from "../request-context.js";
 import type { Templates } from "../templates/index.js";
-import type { PromptBlueprint, PromptTemplate, RequestErrorType, RequestStatus, TrackRequestResponse } from "../types.js";
+import type { ExperimentAssignment, PromptBlueprint, PromptTemplate, RequestErrorType, RequestStatus, TrackRequestResponse } from "../types.js";
 import { requireInt, requireObject, requireString, requireStringArray, requireStringMap } from "../validate.js";
 import { createAccumulator } from "./accumulate.js";
 import { assistantReply, buildBlueprint } from "./blueprint.js";
@@ -83,19 +82,13 @@ export interface RunParams {
   provider?: string;
   model?: string;
   /**
-   * The end user. A/B releases assign each user a version, stickily (it is sent as the
-   * `user_id` metadata filter and logged as the request's `user_id` metadata).
+   * The end user: sent as the `user_id` metadata filter, which picks the user's arm of an A/B
+   * release (stickily on the local backend), and logged as the request's `user_id` metadata.
    */
   externalUserId?: string;
 }
 
-/** The A/B assignment of a run made under a release label: which version served it. */
-export interface ExperimentAssignment {
-  /** The release label requested (the experiment). */
-  label: string;
-  /** The version the label resolved to for this user (the variant). */
-  variant: number;
-}
+export type { ExperimentAssignment } from "../types.js";
 
 /** A finished run. Keys are the service's, plus `experiment`. */
 export interface RunResult<Response = unknown> {
@@ -105,7 +98,11 @@ export interface RunResult<Response = unknown> {
   raw_response: Response;
   /** The rendered template with the reply appended (the service's when logging succeeded). */
   prompt_blueprint: PromptBlueprint;
-  /** Present when the run asked for a release label. */
+  /**
+   * Present when an A/B release chose the version (the label, the variant served, the segment if
+   * one applied); absent for a plain label or version. Only the local backend says whether a
+   * release applied, so against the PromptLayer service it is absent.
+   */
   experiment?: ExperimentAssignment;
 }
 
@@ -116,7 +113,7 @@ export interface RunStreamItem<Chunk = unknown> {
   /** The provider's chunk, untouched (null only on the single item of an empty stream). */
   raw_response: Chunk;
   prompt_blueprint: PromptBlueprint;
-  /** Present when the run asked for a release label. */
+  /** As `RunResult.experiment`. */
   experiment?: ExperimentAssignment;
 }
 
@@ -198,8 +195,9 @@ class Run {
     this.plan = planProviderCall(template, this.params.stream === true);
     this.secrets.push(this.plan.connection.apiKey);
     this.spanId = spanIdOf(this.span);
-    if (this.params.promptReleaseLabel !== undefined && typeof template.version === "number") {
-      this.experiment = { label: this.params.promptReleaseLabel, variant: template.version };
+    // Only a real A/B release makes an experiment (the template says so); a plain label does not.
+    if (this.params.promptReleaseLabel !== undefined && template.experiment) {
+      this.experiment = { ...template.experiment };
       this.span.setAttributes({ [ATTR_PROMPTLAYER_EXPERIMENT_LABEL]: this.experiment.label, [ATTR_PROMPTLAYER_EXPERIMENT_VARIANT]: this.experiment.variant });
     }
     if (this.params.externalUserId !== undefined) this.span.setAttribute(ATTR_USER_ID, this.params.externalUserId);
@@ -287,7 +285,7 @@ class Run {
       return logged;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      logger.warn(`run("${p.promptName}"): the model call ${outcome.status === "ERROR" ? "failed and" : "succeeded but"} logging it to PromptLayer failed: ${message}`);
+      this.deps.http.logger.warn(`run("${p.promptName}"): the model call ${outcome.status === "ERROR" ? "failed and" : "succeeded but"} logging it to PromptLayer failed: ${message}`);
       this.span.setAttribute(ATTR_PROMPTLAYER_REQUEST_LOG_ERROR, message);
       return undefined;
     }

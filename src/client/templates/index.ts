@@ -8,10 +8,10 @@ import {
   PromptLayerRateLimitError,
   PromptLayerTimeoutError,
 } from "../../errors.js";
-import { logger } from "../../logger.js";
 import type { Fallible } from "../fallback.js";
 import { pathSegment, type HttpClient } from "../http.js";
 import type {
+  ExperimentAssignment,
   PromptTemplate,
   PromptTemplateContent,
   PromptTemplateListItem,
@@ -19,7 +19,7 @@ import type {
   PublishedTemplate,
   TemplateMetadata,
 } from "../types.js";
-import { compact, deepCopy, requireInt, requireObject, requireString, requireStringArray, requireStringMap } from "../validate.js";
+import { compact, deepCopy, isPlainObject, requireInt, requireObject, requireString, requireStringArray, requireStringMap } from "../validate.js";
 import { bypassesCache, cacheKey, type TemplateCache } from "./cache.js";
 import { isLocallyRenderable, renderTemplateInPlace } from "./render.js";
 
@@ -39,8 +39,9 @@ export interface GetTemplateParams {
   /** Parameters the service merges in, translated per model; bypasses the cache. */
   modelParameterOverrides?: Record<string, unknown>;
   /**
-   * The end user, for A/B releases: sent as the `user_id` metadata filter, so each user is
-   * assigned a version stickily; the returned template's `version` is the variant. Bypasses the cache.
+   * The end user, for A/B releases: sent as the `user_id` metadata filter, which is what picks the
+   * user's version. When an A/B release chose it, the result's `experiment` says so
+   * (`{label, variant, segment?}`; `version` is the variant). Bypasses the cache.
    */
   externalUserId?: string;
 }
@@ -99,6 +100,16 @@ function isTransient(error: unknown): boolean {
   );
 }
 
+/**
+ * The experiment behind an answer, from the `ab_release` the local backend adds when an A/B release
+ * chose the version. Without it (a plain label, or the service, which does not say) there is none.
+ */
+export function experimentOf(template: PromptTemplate | null | undefined): ExperimentAssignment | undefined {
+  const choice: unknown = template?.ab_release;
+  if (!isPlainObject(choice) || typeof choice.label !== "string" || !Number.isInteger(choice.version)) return undefined;
+  return { label: choice.label, variant: choice.version as number, ...(typeof choice.segment === "string" ? { segment: choice.segment } : {}) };
+}
+
 function iso(v: Date | string | undefined): string | undefined {
   return v instanceof Date ? v.toISOString() : v;
 }
@@ -138,7 +149,7 @@ export class Templates {
     const hasVars = Object.keys(vars).length > 0;
     const found = this.cache.lookup(key);
     if (found?.fresh) {
-      if (found.entry.renderable) return { template: await renderTemplateInPlace(deepCopy(found.entry.template), vars), cacheHit: true };
+      if (found.entry.renderable) return { template: await renderTemplateInPlace(deepCopy(found.entry.template), vars, this.http.logger), cacheHit: true };
       if (!hasVars) return { template: deepCopy(found.entry.template), cacheHit: true };
       return { template: await this.request(name, params), cacheHit: false };
     }
@@ -149,15 +160,17 @@ export class Templates {
     } catch (error) {
       const stale = found?.entry;
       if (stale && isTransient(error) && (stale.renderable || !hasVars)) {
-        logger.warn(`templates.get("${name}"): ${(error as Error).message}; serving the cached copy fetched earlier`);
+        this.http.logger.warn(`templates.get("${name}"): ${(error as Error).message}; serving the cached copy fetched earlier`);
         const copy = deepCopy(stale.template);
-        return { template: stale.renderable ? await renderTemplateInPlace(copy, vars) : copy, cacheHit: true };
+        return { template: stale.renderable ? await renderTemplateInPlace(copy, vars, this.http.logger) : copy, cacheHit: true };
       }
       throw error;
     }
     const renderable = isLocallyRenderable(raw);
-    this.cache.store(key, name, raw, renderable);
-    if (renderable) return { template: await renderTemplateInPlace(deepCopy(raw), vars), cacheHit: false };
+    // An A/B release chooses per request (per user): caching its answer would pin every caller to
+    // the arm drawn first.
+    if (!raw.experiment) this.cache.store(key, name, raw, renderable);
+    if (renderable) return { template: await renderTemplateInPlace(deepCopy(raw), vars, this.http.logger), cacheHit: false };
     // Placeholders and variable tools need the service: ask again, with the variables.
     return { template: hasVars ? await this.request(name, params) : raw, cacheHit: false };
   }
@@ -174,7 +187,9 @@ export class Templates {
       skip_input_variable_rendering: skipRendering ? true : undefined,
     });
     const { data } = await this.http.request<PromptTemplate>({ method: "POST", path: `/prompt-templates/${pathSegment(name)}`, body });
-    if (data?.warning) logger.warn(`templates.get("${name}"): ${data.warning}`);
+    if (data?.warning) this.http.logger.warn(`templates.get("${name}"): ${data.warning}`);
+    const experiment = experimentOf(data);
+    if (experiment) data.experiment = experiment;
     return data;
   }
 

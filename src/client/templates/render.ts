@@ -12,7 +12,7 @@
  * messages' format. When the template mixes formats and some text cannot be mapped that way, the
  * template is not rendered locally: the service renders it (`isLocallyRenderable` is false).
  */
-import { logger } from "../../logger.js";
+import { logger as packageLogger, type Logger } from "../../logger.js";
 import type { BlueprintMessage, ContentBlock, JsonObject, PromptTemplate, TemplateFormat } from "../types.js";
 import { isPlainObject } from "../validate.js";
 import { renderFString } from "./f-string.js";
@@ -55,6 +55,7 @@ class TextRenderer {
   constructor(
     private readonly vars: Vars,
     private readonly jinja: JinjaRenderer | undefined,
+    private readonly logger: Logger,
   ) {}
 
   text(source: string, format: TemplateFormat): string {
@@ -62,7 +63,7 @@ class TextRenderer {
       if (format === "jinja2") return this.jinja ? this.jinja.render(source, this.vars) : source;
       return renderFString(source, this.vars);
     } catch (error) {
-      logger.debug(`could not render a ${format} block locally; keeping its text`, error);
+      this.logger.debug(`could not render a ${format} block locally; keeping its text`, error);
       return source;
     }
   }
@@ -199,9 +200,9 @@ function renderKwargs(kwargs: JsonObject, r: TextRenderer, f: KwargsFormats): vo
  * `isLocallyRenderable` accepts; `llm_kwargs` that cannot be mapped to the template's formats
  * are left unrendered rather than rendered with a guessed format.
  */
-export async function renderTemplateInPlace(template: PromptTemplate, variables: Vars): Promise<PromptTemplate> {
+export async function renderTemplateInPlace(template: PromptTemplate, variables: Vars, logger: Logger = packageLogger): Promise<PromptTemplate> {
   const jinja = formatsOf(template).has("jinja2") ? await loadJinjaRenderer() : undefined;
-  const r = new TextRenderer(variables, jinja);
+  const r = new TextRenderer(variables, jinja, logger);
   const pt = template.prompt_template;
   if (pt.type === "chat") renderMessages(pt.messages, r);
   else if (Array.isArray(pt.content)) r.blocks(pt.content, formatOf(pt.template_format));
