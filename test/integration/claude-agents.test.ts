@@ -119,7 +119,8 @@ describe("traceClaudeAgentQuery", () => {
     // The in-process tool handler's own span nests under the tool use.
     expect(parentOf(tracing.byName("lookup"))).toBe(tool.spanContext().spanId);
     // Tools run between the two calls.
-    expect(tool.startTime >= first!.startTime).toBe(true);
+    const ns = (t: [number, number]) => BigInt(t[0]) * 1_000_000_000n + BigInt(t[1]);
+    expect(ns(tool.startTime) >= ns(first!.startTime)).toBe(true);
 
     // The CLI process got the session span as its W3C parent.
     expect(spawned).toHaveLength(1);
