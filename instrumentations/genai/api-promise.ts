@@ -8,6 +8,9 @@
  * for HTTP and network errors. The caller keeps the very object the SDK returned, with every
  * helper intact, and no body is read that the caller does not read.
  */
+import { logger } from "../../src/logger.js";
+import { observeOnSubscribe } from "../../src/tracing/observe-on-subscribe.js";
+
 export interface CallHandlers {
   /** The parsed result: a response object, or the SDK's Stream for streaming calls. */
   onResult(result: unknown): void;
@@ -70,12 +73,32 @@ class SafeHandlers {
 
 const IGNORE = () => {};
 
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  v !== null && (typeof v === "object" || typeof v === "function") && typeof (v as PromiseLike<unknown>).then === "function";
+
+let warnedUnknownShape = false;
+function warnUnknownShapeOnce(): void {
+  if (warnedUnknownShape) return;
+  warnedUnknownShape = true;
+  logger.warn("an SDK call returned a promise of a shape this version does not know; its span ends when the call is awaited");
+}
+
 /** Attaches `handlers` to an SDK call's promise and returns that same promise. */
 export function observeApiPromise<T>(promise: T, unsafeHandlers: CallHandlers): T {
   const handlers = new SafeHandlers(unsafeHandlers);
   if (!isStainlessPromise(promise)) {
-    // An SDK shape we do not know: observe as a plain promise so the span still ends.
-    if (promise instanceof Promise) promise.then(handlers.onResult, handlers.onError);
+    // An SDK shape we do not know. A plain native promise is already running: observe it. Any
+    // other thenable may be lazy, and subscribing would read the body before the caller does
+    // (contrib #3586): observe the caller's own subscription instead.
+    if (isThenable(promise) && Object.getPrototypeOf(promise) !== Promise.prototype) {
+      warnUnknownShapeOnce();
+      const observed = observeOnSubscribe(
+        promise,
+        { settled: (outcome) => ("error" in outcome ? handlers.onError(outcome.error) : handlers.onResult(outcome.value)) },
+        handlers.onRawResponse,
+      );
+      if (!observed) handlers.onRawResponse();
+    } else if (promise instanceof Promise) promise.then(handlers.onResult, handlers.onError);
     else handlers.onResult(promise);
     return promise;
   }

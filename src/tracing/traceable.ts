@@ -30,6 +30,7 @@ import {
   NODE_TYPE,
 } from "../semconv.js";
 import { contentCaptureEnabled, contentCaptureSetting } from "./capture.js";
+import { observeOnSubscribe } from "./observe-on-subscribe.js";
 import { recordError } from "./errors.js";
 import { safeStringify, type SerializeLimits } from "./serialize.js";
 import { activeParentContext } from "./ambient-parent.js";
@@ -316,47 +317,30 @@ function shapeOf(result: unknown): Shape {
 
 /**
  * A promise subclass (an SDK's APIPromise) or a custom thenable (a lazy query builder): hand back
- * the caller's own object, so its extra methods survive, and observe it only when the caller
- * subscribes — subscribing ourselves would run a lazy thenable an extra time, before the caller
- * finished building it. One subscription ends the span; a thenable never awaited ends when dropped.
+ * the caller's own object, so its extra methods survive, and end the span when the caller's
+ * subscription settles; a thenable never awaited ends when dropped.
  */
 function observeThenable(result: PromiseLike<unknown>, span: Span, plan: Plan): unknown {
-  let ended = false;
-  const end = (record: () => void) => {
-    if (ended) return;
-    ended = true;
-    try {
-      record();
-    } finally {
-      span.end();
-    }
+  const incomplete = () => {
+    span.setAttribute(ATTR_PROMPTLAYER_ITERATION_INCOMPLETE, true);
+    span.end();
   };
-  try {
-    const originalThen = result.then as (this: unknown, onFulfilled?: unknown, onRejected?: unknown) => unknown;
-    Object.defineProperty(result, "then", {
-      configurable: true,
-      writable: true,
-      value: function observedThen(this: unknown, onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown): unknown {
-        return originalThen.call(
-          this,
-          (value: unknown) => {
-            end(() => recordOutput(span, plan, value));
-            return typeof onFulfilled === "function" ? onFulfilled(value) : value;
-          },
-          (error: unknown) => {
-            end(() => recordError(span, error));
-            if (typeof onRejected === "function") return onRejected(error);
-            throw error;
-          },
-        );
+  const observed = observeOnSubscribe(
+    result,
+    {
+      settled(outcome) {
+        try {
+          if ("error" in outcome) recordError(span, outcome.error);
+          else recordOutput(span, plan, outcome.value);
+        } finally {
+          span.end();
+        }
       },
-    });
-  } catch {
-    // A frozen or hostile object: its duration cannot be observed; end at return.
-    end(() => span.setAttribute(ATTR_PROMPTLAYER_ITERATION_INCOMPLETE, true));
-    return result;
-  }
-  abandoned.register(result, () => end(() => span.setAttribute(ATTR_PROMPTLAYER_ITERATION_INCOMPLETE, true)));
+    },
+    incomplete,
+  );
+  // A frozen or hostile object: its duration cannot be observed; end at return.
+  if (!observed) incomplete();
   return result;
 }
 

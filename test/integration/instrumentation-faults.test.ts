@@ -122,6 +122,46 @@ describe("SDK shapes it does not know", () => {
   });
 });
 
+describe("a call result of a shape it does not know", () => {
+  it("never subscribes to a lazy promise itself: the body is read once, by the caller, and the span ends then", async () => {
+    let reads = 0;
+    class LazyResult extends Promise<{ id: string; model: string; choices: unknown[] }> {}
+    class Completions {
+      create(params: { model: string }) {
+        // A lazy subclass: `then` is what starts the work (reads the body).
+        const lazy = new LazyResult(() => {});
+        Object.defineProperty(lazy, "then", {
+          configurable: true,
+          writable: true,
+          value(onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) {
+            reads++;
+            return Promise.resolve({ id: "chatcmpl-lazy", model: params.model, choices: [] }).then(onFulfilled, onRejected);
+          },
+        });
+        return lazy;
+      }
+    }
+    const instrumentation = new OpenAIInstrumentation({ enabled: false });
+    const warnings: string[] = [];
+    setLogger({ debug: () => {}, info: () => {}, warn: (m) => void warnings.push(m), error: () => {} });
+    instrumentation.manuallyInstrument({ default: class OpenAI { static Chat = { Completions }; } });
+    try {
+      const pending = new Completions().create({ model: "gpt-lazy" });
+      await new Promise((r) => setTimeout(r, 10));
+      expect(reads).toBe(0);
+      expect(h.tracing.spans()).toHaveLength(0);
+      const result = (await pending) as { id: string };
+      expect(result.id).toBe("chatcmpl-lazy");
+      expect(reads).toBe(1);
+      expect(h.tracing.byName("chat gpt-lazy").attributes["gen_ai.response.id"]).toBe("chatcmpl-lazy");
+      expect(warnings.filter((w) => w.includes("shape"))).toHaveLength(1);
+    } finally {
+      instrumentation.disable();
+      setLogger(createConsoleLogger("warn"));
+    }
+  });
+});
+
 describe("content size", () => {
   it("keeps a long conversation's input messages within the total budget, newest first, as valid JSON", async () => {
     h.configure({ captureMessageContent: true, maxContentLength: 1_000 });
