@@ -54,8 +54,9 @@ export interface GenAIContent {
 }
 
 /**
- * Runs before content attributes are set, whatever the sampling decision: return a modified copy
- * (e.g. with PII redacted or blobs replaced by links), nothing to keep it, or `null` to record none.
+ * Runs before content attributes are set — once with the request's content and once with the
+ * response's, on calls that are sampled and capture content: return a modified copy (e.g. with PII
+ * redacted or blobs replaced by links), nothing to keep it, or `null` to record none of that part.
  */
 export type ContentHook = (content: GenAIContent, span: Span) => GenAIContent | void | null;
 

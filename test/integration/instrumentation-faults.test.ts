@@ -162,6 +162,24 @@ describe("a call result of a shape it does not know", () => {
   });
 });
 
+describe("the content hook", () => {
+  it("sees the request's content, then the response's, and null records none of that part", async () => {
+    const seen: string[] = [];
+    h.configure({
+      captureMessageContent: true,
+      contentHook: (content) => {
+        seen.push(content.outputMessages ? "output" : "input");
+        return content.inputMessages ? null : undefined;
+      },
+    });
+    await ask("secret question");
+    const span = h.tracing.byName("chat gpt-4o-mini");
+    expect(seen).toEqual(["input", "output"]);
+    expect(span.attributes["gen_ai.input.messages"]).toBeUndefined();
+    expect(String(span.attributes["gen_ai.output.messages"])).toContain("secret question");
+  });
+});
+
 describe("content size", () => {
   it("keeps a long conversation's input messages within the total budget, newest first, as valid JSON", async () => {
     h.configure({ captureMessageContent: true, maxContentLength: 1_000 });
