@@ -131,6 +131,8 @@ export const GEN_AI_PROVIDER = {
   openai: "openai",
   azureOpenAI: "azure.ai.openai",
   anthropic: "anthropic",
+  gcpGemini: "gcp.gemini",
+  gcpVertexAI: "gcp.vertex_ai",
 } as const;
 
 /** Metric names: v1.41, and their latest-experimental replacements. */

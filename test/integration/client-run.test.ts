@@ -271,6 +271,35 @@ describe("run() tracing", () => {
     expect(onlyTrack().span_id).toBe(run.spanContext().spanId);
   });
 
+  it("records Gemini calls (no SDK to instrument) as a conventions span under the run, tied to the prompt", async () => {
+    await pl.run({ promptName: "gemini-chat", inputVariables: { name: "Gem" } });
+    const run = tracing.byName("promptlayer.run gemini-chat");
+    const model = tracing.byName("generate_content gemini-2.5-flash");
+    expect(parentOf(model)).toBe(run.spanContext().spanId);
+    expect(model.kind).toBe(SpanKind.CLIENT);
+    expect(model.attributes).toMatchObject({
+      "gen_ai.operation.name": "generate_content",
+      "gen_ai.provider.name": "gcp.gemini",
+      "gen_ai.request.model": "gemini-2.5-flash",
+      "gen_ai.request.stream": false,
+      "server.address": "127.0.0.1",
+      node_type: "LLM_CALL",
+      "promptlayer.prompt.name": "gemini-chat",
+      "promptlayer.request_log.managed": true,
+      "promptlayer.request_log.span_id": run.spanContext().spanId,
+    });
+    expect(model.attributes["gen_ai.usage.input_tokens"]).toBeGreaterThan(0);
+    expect(model.attributes["gen_ai.response.finish_reasons"]).toEqual(["stop"]);
+    expect(JSON.stringify(model.attributes)).not.toContain(GEMINI_KEY);
+    tracing.reset();
+
+    await collect(await pl.run({ promptName: "gemini-chat", inputVariables: { name: "Gem" }, stream: true }));
+    const streamed = tracing.byName("generate_content gemini-2.5-flash");
+    expect(streamed.attributes).toMatchObject({ "gen_ai.request.stream": true, "gen_ai.response.finish_reasons": ["stop"] });
+    expect(streamed.attributes["gen_ai.response.time_to_first_chunk"]).toBeGreaterThan(0);
+    expect(streamed.attributes["gen_ai.usage.output_tokens"]).toBeGreaterThan(0);
+  });
+
   it("puts the prompt's name, id, version and label on the run span and on the provider span under it", async () => {
     server.addTemplate(chatTemplate(7, "label-traced", { provider: "anthropic", name: "claude-sonnet-5-5" }, [{ role: "user", text: "Hi {name}" }], { labels: ["prod"] }));
     server.templates.get("label-traced")!.versions.push({ ...server.templates.get("label-traced")!.versions[0]!, version: 2, labels: ["staging"] });

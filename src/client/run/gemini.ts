@@ -8,6 +8,7 @@ import { PromptLayerConfigError } from "../../errors.js";
 import type { ProviderEnvironment } from "../../config.js";
 import type { JsonObject } from "../types.js";
 import { isPlainObject } from "../validate.js";
+import { traceGeminiCall } from "./gemini-span.js";
 import { vertexAccessToken } from "./google-auth.js";
 
 /** A non-2xx answer from Gemini. `status` drives the logged `error_type`. */
@@ -129,13 +130,12 @@ export async function callGemini(kwargs: JsonObject, stream: boolean, env: Provi
   const model = typeof kwargs.model === "string" ? kwargs.model : undefined;
   if (!model) throw new PromptLayerConfigError("llm_kwargs.model", kwargs.model, "a Gemini model name");
   const { url, headers } = await endpoint(model, stream, env, fetchImpl);
-  const res = await fetchImpl(url, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...headers },
-    body: JSON.stringify(geminiRequestBody(kwargs)),
+  const body = geminiRequestBody(kwargs);
+  return traceGeminiCall({ model, vertex: !env.apiKey, url, body, stream }, async () => {
+    const res = await fetchImpl(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+    if (!res.ok) throw await errorFrom(res);
+    if (!stream) return res.json();
+    if (!res.body) throw new GeminiAPIError(res.status, "streaming answer without a body", null);
+    return sseEvents(res.body);
   });
-  if (!res.ok) throw await errorFrom(res);
-  if (!stream) return res.json();
-  if (!res.body) throw new GeminiAPIError(res.status, "streaming answer without a body", null);
-  return sseEvents(res.body);
 }
