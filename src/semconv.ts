@@ -97,6 +97,8 @@ export const ATTR_GEN_AI_TOOL_CALL_RESULT = "gen_ai.tool.call.result";
 /** The A/B experiment (release label) a run was made in, and the variant (version) that served it. */
 export const ATTR_PROMPTLAYER_EXPERIMENT_LABEL = "promptlayer.experiment.label";
 export const ATTR_PROMPTLAYER_EXPERIMENT_VARIANT = "promptlayer.experiment.variant";
+/** The segment (matched on request metadata) whose split chose the variant, when the release has segments. */
+export const ATTR_PROMPTLAYER_EXPERIMENT_SEGMENT = "promptlayer.experiment.segment";
 /** Who and what a request is about (request context). */
 export const ATTR_USER_ID = "user.id";
 export const ATTR_SESSION_ID = "session.id";

@@ -115,6 +115,12 @@ describe("A/B assignment through the client", () => {
     expect(enterprise.experiment).toEqual({ label: "prod", variant: 2, segment: "enterprise" });
     const run = await pl.run({ promptName: "segmented", promptReleaseLabel: "prod", externalUserId: "u-2", metadata: { plan: "free" } });
     expect(run.experiment).toEqual({ label: "prod", variant: 1 });
+    // The segment travels with the run: on its span and in the logged request, so results can be split by it.
+    const segmented = await pl.run({ promptName: "segmented", promptReleaseLabel: "prod", externalUserId: "u-3", metadata: { plan: "enterprise" } });
+    expect(segmented.experiment).toEqual({ label: "prod", variant: 2, segment: "enterprise" });
+    const span = tracing.spans().filter((s) => s.name === "promptlayer.run segmented").at(-1)!;
+    expect(span.attributes).toMatchObject({ "promptlayer.experiment.variant": 2, "promptlayer.experiment.segment": "enterprise" });
+    expect(backend.store.requests.get(segmented.request_id!)!.metadata).toMatchObject({ pl_experiment_segment: "enterprise", pl_experiment_variant: "2" });
   });
 
   it("run() under a plain release label (no A/B release) reports no experiment and logs none", async () => {

@@ -40,6 +40,7 @@ import {
   ATTR_PROMPTLAYER_TELEMETRY_SOURCE,
   ATTR_PROMPTLAYER_TELEMETRY_SOURCE_VERSION,
   ATTR_PROMPTLAYER_EXPERIMENT_LABEL,
+  ATTR_PROMPTLAYER_EXPERIMENT_SEGMENT,
   ATTR_PROMPTLAYER_EXPERIMENT_VARIANT,
   ATTR_USER_ID,
   NODE_TYPE,
@@ -199,6 +200,7 @@ class Run {
     if (this.params.promptReleaseLabel !== undefined && template.experiment) {
       this.experiment = { ...template.experiment };
       this.span.setAttributes({ [ATTR_PROMPTLAYER_EXPERIMENT_LABEL]: this.experiment.label, [ATTR_PROMPTLAYER_EXPERIMENT_VARIANT]: this.experiment.variant });
+      if (this.experiment.segment !== undefined) this.span.setAttribute(ATTR_PROMPTLAYER_EXPERIMENT_SEGMENT, this.experiment.segment);
     }
     if (this.params.externalUserId !== undefined) this.span.setAttribute(ATTR_USER_ID, this.params.externalUserId);
     this.span.setAttributes({
@@ -299,7 +301,9 @@ class Run {
   private logMetadata(): Record<string, string> | undefined {
     const metadata = mergeLogMetadata(this.requestContext, this.params.metadata);
     if (!this.experiment) return metadata;
-    return { ...metadata, pl_experiment_label: this.experiment.label, pl_experiment_variant: String(this.experiment.variant) };
+    const tagged: Record<string, string> = { ...metadata, pl_experiment_label: this.experiment.label, pl_experiment_variant: String(this.experiment.variant) };
+    if (this.experiment.segment !== undefined) tagged.pl_experiment_segment = this.experiment.segment;
+    return tagged;
   }
 
   /** Logs a failed call; a stream that failed midway logs what had arrived. */
