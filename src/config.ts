@@ -156,13 +156,22 @@ function boolEnv(env: Env, name: string): boolean | undefined {
 
 const CAPTURE_CONTENT_VAR = "OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT";
 /** The other GenAI instrumentations' modes (Python's enum) mean "capture", except NO_CONTENT. */
-const CAPTURE_MODES: Record<string, boolean> = { true: true, "1": true, span_only: true, event_only: true, span_and_event: true, false: false, "0": false, no_content: false };
+const CAPTURE_MODES = new Map<string, boolean>([
+  ["true", true],
+  ["1", true],
+  ["span_only", true],
+  ["event_only", true],
+  ["span_and_event", true],
+  ["false", false],
+  ["0", false],
+  ["no_content", false],
+]);
 
 /** `OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT`; throws a typed error for an unknown value. */
 function captureContentEnv(env: Env): boolean | undefined {
   const raw = str(env, CAPTURE_CONTENT_VAR);
   if (raw === undefined) return undefined;
-  const mode = CAPTURE_MODES[raw.toLowerCase()];
+  const mode = CAPTURE_MODES.get(raw.toLowerCase());
   if (mode === undefined) throw new PromptLayerConfigError(CAPTURE_CONTENT_VAR, raw, "true, false, SPAN_ONLY, EVENT_ONLY, SPAN_AND_EVENT or NO_CONTENT");
   return mode;
 }
@@ -356,8 +365,10 @@ export function genAIEnvironment(env: Env = process.env): GenAIEnvironment {
   try {
     captureContent = captureContentEnv(env);
   } catch (error) {
-    // The bare instrumentations run inside the app's calls: a bad value is reported, never thrown.
+    // The bare instrumentations run inside the app's calls: a bad value is reported, never thrown,
+    // and read as "off" (the safe reading of a switch about recording prompts).
     warnOnce(CAPTURE_CONTENT_VAR, `${(error as Error).message} Content capture stays off.`);
+    captureContent = false;
   }
   return {
     captureContent,
@@ -370,6 +381,16 @@ function warnOnce(key: string, message: string): void {
   if (warned.has(key)) return;
   warned.add(key);
   logger.warn(message);
+}
+
+/**
+ * Every credential variable this package reads, without validating anything else: error scrubbing
+ * must know the keys even when, say, a base URL variable is malformed.
+ */
+export const CREDENTIAL_VARIABLES = ["PROMPTLAYER_API_KEY", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "AZURE_OPENAI_API_KEY", "GOOGLE_API_KEY", "GEMINI_API_KEY"] as const;
+
+export function credentialValues(env: Env = process.env): string[] {
+  return CREDENTIAL_VARIABLES.map((name) => str(env, name)).filter((v): v is string => v !== undefined);
 }
 
 // ---- PromptLayer client (src/client) and the model providers `run()` calls ----

@@ -87,10 +87,10 @@ function warnUnknownShapeOnce(): void {
 export function observeApiPromise<T>(promise: T, unsafeHandlers: CallHandlers): T {
   const handlers = new SafeHandlers(unsafeHandlers);
   if (!isStainlessPromise(promise)) {
-    // An SDK shape we do not know. A plain native promise is already running: observe it. Any
-    // other thenable may be lazy, and subscribing would read the body before the caller does
-    // (contrib #3586): observe the caller's own subscription instead.
-    if (isThenable(promise) && Object.getPrototypeOf(promise) !== Promise.prototype) {
+    // An SDK shape we do not know. A promise (subclasses too) is already running: observe it. A
+    // thenable that is no promise may be lazy, and subscribing would start it before the caller
+    // does (contrib #3586): observe the caller's own subscription instead.
+    if (isThenable(promise) && !(promise instanceof Promise)) {
       warnUnknownShapeOnce();
       const observed = observeOnSubscribe(
         promise,

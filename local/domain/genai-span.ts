@@ -158,9 +158,7 @@ export function requestLogFromSpan(span: ReceivedSpan): SpanRequestLog {
     const v = a[key];
     if (v !== undefined && v !== null) metadata[key] = String(v);
   }
-  const rawVersion = a["promptlayer.prompt.version"];
-  const version = asCount(typeof rawVersion === "string" && /^\s*\d+\s*$/.test(rawVersion) ? Number(rawVersion) : rawVersion, 1);
-  const promptId = a["promptlayer.prompt.id"];
+  const version = positiveCount(a["promptlayer.prompt.version"]);
   const failed = span.status.code === 2;
   const model = asString(a["gen_ai.response.model"]) ?? asString(a["gen_ai.request.model"]) ?? null;
   return {
@@ -176,7 +174,7 @@ export function requestLogFromSpan(span: ReceivedSpan): SpanRequestLog {
     inputTokens: asCount(a["gen_ai.usage.input_tokens"]) ?? 0,
     outputTokens: asCount(a["gen_ai.usage.output_tokens"]) ?? 0,
     promptName: asString(a["promptlayer.prompt.name"]),
-    promptId: asCount(typeof promptId === "string" && /^\s*\d+\s*$/.test(promptId) ? Number(promptId) : promptId, 1),
+    promptId: positiveCount(a["promptlayer.prompt.id"]),
     promptVersion: version,
     tags: asArray(a["promptlayer.tags"]).map(String),
     metadata,
@@ -184,4 +182,9 @@ export function requestLogFromSpan(span: ReceivedSpan): SpanRequestLog {
     errorType: failed ? "UNKNOWN_ERROR" : null,
     errorMessage: failed ? (span.status.message ?? asString(a["error.type"]) ?? "error").slice(0, 1024) : null,
   };
+}
+
+/** A version or id: a positive count, also when sent as a numeric string (ids are strings in spans). */
+function positiveCount(v: unknown): number | undefined {
+  return asCount(typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v, 1);
 }

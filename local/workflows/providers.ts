@@ -12,6 +12,7 @@
  * Azure OpenAI, Bedrock, Vertex AI and the other providers always run on the mock.
  */
 import { providerEnvironment } from "../../src/config.js";
+import { logger } from "../../src/logger.js";
 
 export type ProviderName = "openai" | "anthropic" | "google";
 
@@ -32,15 +33,42 @@ export const DEFAULT_PROVIDER_URLS: Readonly<Record<ProviderName, string>> = {
 /** The key the backend's own mock endpoints are called with (they take any non-empty key). */
 export const MOCK_KEY = "promptlayer-local";
 
-/** The accounts in `env`: each provider whose key is set, with its base URL when one is set. */
-export function providersFromEnv(env: Record<string, string | undefined> = process.env): ModelProviders {
-  const p = providerEnvironment(env);
+/**
+ * The accounts in `env`: each provider whose key is set, with its base URL when one is set. The
+ * environment is not the backend's own configuration, so a malformed variable there is reported
+ * and that provider stays on the mock — it never stops the backend from starting.
+ */
+export function providersFromEnv(env: Record<string, string | undefined> = process.env, warn: (message: string) => void = (m) => logger.warn(m)): ModelProviders {
+  let p: ReturnType<typeof providerEnvironment>;
+  try {
+    p = providerEnvironment(env);
+  } catch (error) {
+    warn(`${(error as Error).message} Workflow model calls stay on the mock endpoints.`);
+    return {};
+  }
   const out: ModelProviders = {};
-  if (p.openai.apiKey) out.openai = { apiKey: p.openai.apiKey, baseURL: p.openai.baseURL && checkedUrl("OPENAI_BASE_URL", p.openai.baseURL) };
-  if (p.anthropic.apiKey) out.anthropic = { apiKey: p.anthropic.apiKey, baseURL: p.anthropic.baseURL && checkedUrl("ANTHROPIC_BASE_URL", p.anthropic.baseURL) };
+  const account = (name: ProviderName, apiKey: string | undefined, baseURL: string | undefined, variable: string) => {
+    if (!apiKey) return;
+    if (baseURL !== undefined && !isHttpUrl(baseURL)) {
+      warn(`${variable} is not an http(s) URL ("${baseURL}"); ${name} workflow calls stay on the mock endpoints.`);
+      return;
+    }
+    out[name] = { apiKey, baseURL };
+  };
+  account("openai", p.openai.apiKey, p.openai.baseURL, "OPENAI_BASE_URL");
+  account("anthropic", p.anthropic.apiKey, p.anthropic.baseURL, "ANTHROPIC_BASE_URL");
   // providerEnvironment already defaults the Gemini URL to the public endpoint.
-  if (p.google.apiKey) out.google = { apiKey: p.google.apiKey, baseURL: p.google.baseURL };
+  account("google", p.google.apiKey, p.google.baseURL, "GEMINI_BASE_URL");
   return out;
+}
+
+function isHttpUrl(raw: string): boolean {
+  try {
+    const { protocol } = new URL(raw);
+    return protocol === "http:" || protocol === "https:";
+  } catch {
+    return false;
+  }
 }
 
 /** A real provider's endpoint: a checked http(s) base URL without a trailing slash, and its key. */

@@ -2,7 +2,7 @@
  * Keeping secrets out of messages and logs: the PromptLayer key travels in `X-API-KEY` and, for
  * legacy endpoints, in the body's `api_key`; provider keys travel in their SDKs' headers.
  */
-import { providerEnvironment, resolveClientConfig } from "../config.js";
+import { credentialValues } from "../config.js";
 
 const SECRET_HEADERS = new Set(["x-api-key", "authorization", "api-key", "x-goog-api-key", "proxy-authorization", "cookie"]);
 const SECRET_FIELDS = new Set(["api_key", "apiKey"]);
@@ -50,21 +50,8 @@ export function scrubCredentials(text: string, secrets: ReadonlyArray<string | u
 
 /**
  * The credentials this process was given through the environment: the PromptLayer key and the
- * provider keys `run()` uses (OPENAI_API_KEY, ANTHROPIC_API_KEY, AZURE_OPENAI_API_KEY,
- * GOOGLE_API_KEY else GEMINI_API_KEY). Read when asked, so a key set later is known too.
+ * provider keys `run()` uses. Read when asked, so a key set later is known too.
  */
 export function environmentCredentials(env: Record<string, string | undefined> = process.env): string[] {
-  // Both readers also validate base URLs; an invalid one loses only that reader's keys here.
-  const providers = orUndefined(() => providerEnvironment(env));
-  const promptLayer = orUndefined(() => resolveClientConfig({}, env).apiKey);
-  const keys = [promptLayer, providers?.openai.apiKey, providers?.anthropic.apiKey, providers?.azure.apiKey, providers?.google.apiKey];
-  return keys.filter((key): key is string => key !== undefined);
-}
-
-function orUndefined<T>(read: () => T): T | undefined {
-  try {
-    return read();
-  } catch {
-    return undefined;
-  }
+  return credentialValues(env);
 }

@@ -20,10 +20,18 @@ export function retryDelayMs(failedAttempt: number): number {
   return Math.min(RETRY_POLICY.baseDelayMs * 2 ** (failedAttempt - 1), RETRY_POLICY.maxDelayMs);
 }
 
-export type Sleep = (ms: number) => Promise<void>;
+/** Waits `ms`; may stop its timer early when `signal` aborts (the caller stops waiting either way). */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
-/** Looks `setTimeout` up at call time, so `vi.useFakeTimers()` controls it. */
-export const defaultSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Looks `setTimeout` up at call time, so `vi.useFakeTimers()` controls it. Cut short by `signal`,
+ * it clears its timer: an abandoned wait must not keep the process alive.
+ */
+export const defaultSleep: Sleep = (ms, signal) =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => clearTimeout(timer), { once: true });
+  });
 
 /**
  * `sleep(ms)`, cut short by `signal`: rejects with the signal's reason as soon as it aborts (at
@@ -35,7 +43,7 @@ export function abortableSleep(sleep: Sleep, ms: number, signal: AbortSignal | u
   return new Promise<void>((resolve, reject) => {
     const onAbort = () => reject(signal.reason as unknown);
     signal.addEventListener("abort", onAbort, { once: true });
-    sleep(ms).then(
+    sleep(ms, signal).then(
       () => {
         signal.removeEventListener("abort", onAbort);
         resolve();

@@ -74,13 +74,19 @@ export function withRequestContext<T>(request: RequestContext, fn: () => T, opti
   const merged = merge(getRequestContext(active), request);
   let ctx = active.setValue(KEY, { context: merged, attributes: toAttributes(merged) } satisfies Resolved);
   const inherited = propagation.getBaggage(ctx);
-  // Once propagated, inner scopes keep the baggage in step with what their spans carry.
-  if (options.propagate || (inherited && BAGGAGE_KEYS.some((k) => inherited.getEntry(k)))) {
+  // With `propagate`, every id goes into baggage. Without it, an id already there (propagated by an
+  // outer scope or an upstream service) is kept in step with what the spans carry; nothing new is added.
+  if (options.propagate || inherited) {
     let bag = inherited ?? propagation.createBaggage();
-    if (merged.userId) bag = bag.setEntry(ATTR_USER_ID, { value: merged.userId });
-    if (merged.sessionId) bag = bag.setEntry(ATTR_SESSION_ID, { value: merged.sessionId });
-    if (merged.conversationId) bag = bag.setEntry(ATTR_GEN_AI_CONVERSATION_ID, { value: merged.conversationId });
-    ctx = propagation.setBaggage(ctx, bag);
+    const ids: Array<[string, string | undefined]> = [
+      [ATTR_USER_ID, merged.userId],
+      [ATTR_SESSION_ID, merged.sessionId],
+      [ATTR_GEN_AI_CONVERSATION_ID, merged.conversationId],
+    ];
+    for (const [key, value] of ids) {
+      if (value && (options.propagate || bag.getEntry(key))) bag = bag.setEntry(key, { value });
+    }
+    if (bag !== inherited) ctx = propagation.setBaggage(ctx, bag);
   }
   return context.with(ctx, fn);
 }

@@ -30,6 +30,7 @@ import {
   NODE_TYPE,
 } from "../semconv.js";
 import { contentCaptureEnabled, contentCaptureSetting } from "./capture.js";
+import { isStainlessPromise, observeApiPromise } from "../../instrumentations/genai/api-promise.js";
 import { observeOnSubscribe } from "./observe-on-subscribe.js";
 import { recordError } from "./errors.js";
 import { safeStringify, type SerializeLimits } from "./serialize.js";
@@ -297,13 +298,13 @@ function sameShape<I extends object>(original: I, steps: Record<Method, (arg?: u
   return wrapped as I;
 }
 
-type Shape = "promise" | "thenable" | "async-iterator" | "iterator" | "value";
+type Shape = "promise" | "promise-subclass" | "thenable" | "async-iterator" | "iterator" | "value";
 
 /** What a result is. Hostile values (proxies whose traps throw) are plain values. */
 function shapeOf(result: unknown): Shape {
   try {
     // Only a native promise may be chained; a subclass (an SDK's APIPromise) keeps its own object.
-    if (result instanceof Promise) return Object.getPrototypeOf(result) === Promise.prototype ? "promise" : "thenable";
+    if (result instanceof Promise) return Object.getPrototypeOf(result) === Promise.prototype ? "promise" : "promise-subclass";
     if (isPromiseLike(result)) return "thenable";
     if (isIterator(result)) {
       if (typeof result[Symbol.asyncIterator] === "function") return "async-iterator";
@@ -316,9 +317,33 @@ function shapeOf(result: unknown): Shape {
 }
 
 /**
- * A promise subclass (an SDK's APIPromise) or a custom thenable (a lazy query builder): hand back
- * the caller's own object, so its extra methods survive, and end the span when the caller's
- * subscription settles; a thenable never awaited ends when dropped.
+ * A promise subclass, handed back as itself so its extra methods survive. An SDK's APIPromise is
+ * observed the way the instrumentations observe it — subscribing to it would parse the body, and
+ * the caller's `asResponse()` would then find it already read. Other subclasses are already
+ * running: observed at once.
+ */
+function observePromiseSubclass(result: Promise<unknown>, span: Span, plan: Plan): unknown {
+  let ended = false;
+  const end = (record: () => void) => {
+    if (ended) return;
+    ended = true;
+    try {
+      record();
+    } finally {
+      span.end();
+    }
+  };
+  const onResult = (value: unknown) => end(() => recordOutput(span, plan, value));
+  const onError = (error: unknown) => end(() => recordError(span, error));
+  if (isStainlessPromise(result)) return observeApiPromise(result, { onResult, onError, onRawResponse: () => end(() => {}) });
+  result.then(onResult, onError);
+  return result;
+}
+
+/**
+ * A custom thenable that is not a promise (a lazy query builder): hand back the caller's own
+ * object and end the span when the caller's subscription settles — subscribing ourselves would run
+ * it an extra time; a thenable never awaited ends when dropped.
  */
 function observeThenable(result: PromiseLike<unknown>, span: Span, plan: Plan): unknown {
   const incomplete = () => {
@@ -361,6 +386,8 @@ function settle(result: unknown, span: Span, ctx: Context, plan: Plan): unknown 
           throw error;
         },
       );
+    case "promise-subclass":
+      return observePromiseSubclass(result as Promise<unknown>, span, plan);
     case "thenable":
       return observeThenable(result as PromiseLike<unknown>, span, plan);
     case "async-iterator":

@@ -221,7 +221,7 @@ function checkOpenAI(entry: Entry, span: ReceivedSpan, v: Version) {
       break;
     case "stream.abort":
       expect(r.abortError, JSON.stringify(r.error)).toBe(true);
-      expect(r.chunks).toBeLessThan(10);
+      expect(r.chunks).toBeLessThan(30); // the end of the 30-chunk stream is never reached
       expectAbandoned(span, entry);
       expect(attr(span, "gen_ai.usage.output_tokens")).toBeUndefined();
       break;

@@ -28,7 +28,7 @@ beforeAll(async () => {
   const manifest = JSON.parse(readFileSync(fixture("otel-2x-app/package.json"), "utf8")) as { dependencies: Record<string, string> };
   manifest.dependencies["promptlayer-otel"] = `file:./${tarball}`;
   writeFileSync(join(app, "package.json"), JSON.stringify(manifest, null, 2));
-  npm(["install", "--no-package-lock"], app);
+  npm(["install", "--no-package-lock", "--prefer-offline"], app);
   mock = await startMockModelServer();
 }, 240_000);
 

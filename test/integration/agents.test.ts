@@ -135,8 +135,9 @@ describe("request context", () => {
     expect(withBaggage.baggage).toContain("user.id=u-9");
     expect(withBaggage.baggage).toContain("session.id=s-9");
     // An inner scope keeps propagated baggage in step with its own ids.
-    const inner = withRequestContext({ userId: "u-9" }, () => withRequestContext({ userId: "u-10" }, headers), { propagate: true });
+    const inner = withRequestContext({ userId: "u-9" }, () => withRequestContext({ userId: "u-10", sessionId: "local-only" }, headers), { propagate: true });
     expect(inner.baggage).toContain("user.id=u-10");
+    expect(inner.baggage).not.toContain("local-only"); // not asked to propagate: nothing new is added
   });
 
   it("puts ids received in baggage from an upstream service on this service's spans", () => {

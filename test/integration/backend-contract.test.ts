@@ -15,7 +15,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildRouter } from "../../local/server.js";
-import { chatTemplate, KEY, publish, startBackend, type ApiResponse, type Client } from "./backend-helpers.js";
+import { chatTemplate, eachTable, KEY, publish, startBackend, waitForExecution, type ApiResponse, type Client } from "./backend-helpers.js";
 
 const LIMIT = 16 * 1024;
 
@@ -819,24 +819,13 @@ function generated(r: Route): Case[] {
 // ---- running them --------------------------------------------------------------------------
 
 function rowCounts(): Record<string, number> {
-  const db = client.backend.store.db.raw;
-  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>;
-  return Object.fromEntries(tables.map(({ name }) => [name, Number((db.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n)]));
+  return eachTable(client, (db, name) => Number((db.prepare(`SELECT count(*) AS n FROM "${name}"`).get() as { n: number }).n));
 }
 
 async function send(r: Route, c: Case): Promise<ApiResponse> {
   const path = lazy(c.path ?? r.sample);
   const body = c.body === undefined ? undefined : lazy(c.body);
   return client.call(r.method, path, c.raw === undefined ? body : undefined, { key: c.key, headers: c.headers, ...(c.raw !== undefined ? { raw: c.raw } : {}) });
-}
-
-async function waitForExecution(id: number): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    const res = await client.call("GET", `/workflow-version-execution-results?workflow_version_execution_id=${id}`);
-    if (res.status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  throw new Error(`execution ${id} did not finish`);
 }
 
 beforeAll(async () => {
@@ -864,7 +853,7 @@ beforeAll(async () => {
   );
   fx.workflowId = flow.workflow_id;
   fx.executionId = (await must(client.call("POST", "/workflows/contract-flow/run", { input_variables: { topic: "tea" } }), 201)).workflow_version_execution_id;
-  await waitForExecution(fx.executionId);
+  await waitForExecution(client, fx.executionId);
   fx.skillId = (await must(client.call("POST", "/api/public/v2/skill-collections", { name: "Contract skills", files: [{ path: "SKILL.md", content: "# contract" }] }), 201)).skill_collection.id;
   await must(client.call("POST", "/v1/traces", otlpSpan(SPAN)), 200);
   fx.traceId = SPAN.traceId;

@@ -107,3 +107,20 @@ export async function bundleForChild(entry: string, outDir = tempDir("pl-bundle-
   });
   return outfile;
 }
+
+/** Every table of the backend's database, with `read(name)` applied (row counts, all rows…). */
+export function eachTable<T>(client: Client, read: (db: Client["backend"]["store"]["db"]["raw"], table: string) => T): Record<string, T> {
+  const db = client.backend.store.db.raw;
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as Array<{ name: string }>;
+  return Object.fromEntries(tables.map(({ name }) => [name, read(db, name)]));
+}
+
+/** Polls a workflow execution's results until they are ready; the answer of the final poll. */
+export async function waitForExecution(client: Client, id: number, returnAllOutputs = false): Promise<ApiResponse> {
+  for (let i = 0; i < 500; i++) {
+    const res = await client.call("GET", `/workflow-version-execution-results?workflow_version_execution_id=${id}${returnAllOutputs ? "&return_all_outputs=true" : ""}`);
+    if (res.status === 200) return res;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`execution ${id} did not finish`);
+}

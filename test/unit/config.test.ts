@@ -125,6 +125,7 @@ describe("OTEL variables", () => {
     ["PROMPTLAYER_LOG_LEVEL", "loud"],
     ["PROMPTLAYER_INSTRUMENTATIONS", "openai,cohere"],
     ["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "yes please"],
+    ["OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "constructor"],
   ])("rejects %s=%s with a typed error naming it", (name, value) => {
     const err = thrown(() => resolveConfig({}, { [name]: value }));
     expect(err.setting).toBe(name);

@@ -48,8 +48,11 @@ describe("environmentCredentials", () => {
     expect(environmentCredentials({ GOOGLE_API_KEY: "google-key-6" })).toEqual(["google-key-6"]);
   });
 
-  it("never throws: an invalid base URL in the environment costs only the keys read with it", () => {
-    expect(environmentCredentials({ PROMPTLAYER_BASE_URL: "not a url", PROMPTLAYER_API_KEY: "pl-key-1", OPENAI_API_KEY: "openai-key-2" })).toEqual(["openai-key-2"]);
-    expect(environmentCredentials({ GEMINI_BASE_URL: "::", OPENAI_API_KEY: "openai-key-2", PROMPTLAYER_API_KEY: "pl-key-1" })).toEqual(["pl-key-1"]);
+  it("knows every key even when other variables are invalid (a malformed base URL costs nothing)", () => {
+    expect(environmentCredentials({ PROMPTLAYER_BASE_URL: "not a url", PROMPTLAYER_API_KEY: "pl-key-1", OPENAI_API_KEY: "openai-key-2" })).toEqual(["pl-key-1", "openai-key-2"]);
+    expect(environmentCredentials({ GEMINI_BASE_URL: "::", OPENAI_API_KEY: "openai-key-2", AZURE_OPENAI_API_KEY: "0123456789abcdef0123456789abcdef" })).toEqual([
+      "openai-key-2",
+      "0123456789abcdef0123456789abcdef",
+    ]);
   });
 });

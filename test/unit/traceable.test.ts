@@ -3,6 +3,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, it } from "vitest";
+import OpenAI from "openai";
+import { startMockModelServer } from "../../local/mock/index.js";
 import { traceable } from "../../src/tracing/traceable.js";
 import { parentOf, useMemoryTracing } from "../helpers/memory-tracing.js";
 
@@ -129,6 +131,26 @@ describe("traceable on async functions", () => {
     expect(await query.take(1)).toEqual(["a"]);
     expect(query.runs).toBe(1);
     expect(tracing.byName("findUsers").attributes.function_output).toBe('["a"]');
+  });
+
+  it("ends the span of a real APIPromise whatever the caller uses: withResponse(), catch(), asResponse()", async () => {
+    const server = await startMockModelServer();
+    try {
+      const client = new OpenAI({ apiKey: "sk-test", baseURL: `${server.url}/v1`, maxRetries: 0 });
+      const ask = traceable(function ask(content: string) {
+        return client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content }] });
+      });
+      const { data, response } = await ask("one").withResponse();
+      expect(data.choices[0]!.message.content).toContain("one");
+      expect(response.status).toBe(200);
+      await ask("two").catch(() => undefined);
+      await (await ask("three").asResponse()).text();
+      await sleep(20);
+      expect(tracing.spans().filter((s) => s.name === "ask")).toHaveLength(3);
+      expect(tracing.spans().every((s) => s.ended)).toBe(true);
+    } finally {
+      await server.close();
+    }
   });
 
   it("hands back a promise subclass (an SDK's APIPromise) as itself, and spans until it settles", async () => {

@@ -125,6 +125,8 @@ export async function traceGeminiCall(call: GeminiCall, invoke: () => Promise<un
   if (!call.stream) {
     try {
       recordResponse(active, result, isObject(result) ? outputOf(list(result.candidates)) : undefined);
+    } catch {
+      // An answer we cannot read for telemetry is still the caller's answer.
     } finally {
       active.end();
     }
@@ -149,10 +151,14 @@ async function* observeStream(events: AsyncGenerator<unknown>, call: ModelCall):
       }
       yield event;
     }
-    const candidate = isObject(last) ? list(last.candidates).find(isObject) : undefined;
-    const output: OutputMessage[] = [{ role: "assistant", parts: [{ type: "text", content: texts.join("") }], finish_reason: FINISH[str(candidate?.finishReason) ?? ""] ?? "stop" }];
-    recordResponse(call, last, output);
-    if (!finished) call.response({ finishReasons: ["error"] });
+    try {
+      const candidate = isObject(last) ? list(last.candidates).find(isObject) : undefined;
+      const output: OutputMessage[] = [{ role: "assistant", parts: [{ type: "text", content: texts.join("") }], finish_reason: FINISH[str(candidate?.finishReason) ?? ""] ?? "stop" }];
+      recordResponse(call, last, output);
+      if (!finished) call.response({ finishReasons: ["error"] });
+    } catch {
+      // Telemetry only: the stream itself completed.
+    }
     call.end();
   } catch (error) {
     call.fail(error);
