@@ -12,7 +12,7 @@ export { PromptLayerSpanProcessor, type PromptLayerSpanProcessorOptions } from "
 export { createOtlpExporter, type ExportStats } from "./tracing/exporter.js";
 export { safeStringify, type SerializeLimits } from "./tracing/serialize.js";
 export { PromptLayerError, PromptLayerConfigError } from "./errors.js";
-export { setLogger, getLogger, createConsoleLogger, type Logger, type LogLevel } from "./logger.js";
+export { setLogger, getLogger, createConsoleLogger, createDiagLogger, type Logger, type LogLevel } from "./logger.js";
 export {
   resolveConfig,
   type InitOptions,

@@ -3,6 +3,8 @@
  * dropped spans, configuration warnings) goes through here, so users can silence or redirect it
  * with `setLogger()` or `PROMPTLAYER_LOG_LEVEL`.
  */
+import { diag } from "@opentelemetry/api";
+
 export type LogLevel = "debug" | "info" | "warn" | "error" | "none";
 
 export interface Logger {
@@ -17,7 +19,7 @@ const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error:
 export const LOG_LEVELS = Object.keys(LEVELS) as LogLevel[];
 
 export function isLogLevel(value: string): value is LogLevel {
-  return value in LEVELS;
+  return Object.hasOwn(LEVELS, value);
 }
 
 /** Writes to stderr with a `[promptlayer]` prefix, at or above `level`. */
@@ -33,6 +35,21 @@ export function createConsoleLogger(level: LogLevel = "warn"): Logger {
     info: write("info", console.info),
     warn: write("warn", console.warn),
     error: write("error", console.error),
+  };
+}
+
+/**
+ * Forwards to OpenTelemetry's diagnostic logger (`diag` from `@opentelemetry/api`), for apps that
+ * already collect it: `setLogger(createDiagLogger())`. Levels map one to one; `diag`'s own level
+ * (set with `diag.setLogger(logger, level)`) decides what is kept.
+ */
+export function createDiagLogger(): Logger {
+  const prefix = (message: string) => `[promptlayer] ${message}`;
+  return {
+    debug: (m, ...a) => diag.debug(prefix(m), ...a),
+    info: (m, ...a) => diag.info(prefix(m), ...a),
+    warn: (m, ...a) => diag.warn(prefix(m), ...a),
+    error: (m, ...a) => diag.error(prefix(m), ...a),
   };
 }
 

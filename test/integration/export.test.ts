@@ -1,10 +1,10 @@
-import { trace } from "@opentelemetry/api";
+import { diag, DiagLogLevel, trace } from "@opentelemetry/api";
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from "@opentelemetry/sdk-trace";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startOtlpReceiver, type OtlpReceiver } from "../../local/otlp/receiver.js";
-import { createConsoleLogger, setLogger, type Logger } from "../../src/logger.js";
+import { createConsoleLogger, createDiagLogger, setLogger, type Logger } from "../../src/logger.js";
 import { forceFlush, init, shutdown } from "../../src/tracing/sdk.js";
 import { traceable } from "../../src/tracing/traceable.js";
 
@@ -136,6 +136,23 @@ describe("export failures", () => {
     const reports = log.lines.filter((l) => l.includes("could not be exported"));
     expect(reports).toHaveLength(1);
     expect(reports[0]).toContain("6 span(s)");
+  });
+
+  it("can report through OpenTelemetry's diag logger instead (createDiagLogger)", async () => {
+    const seen: string[] = [];
+    const push = (m: string) => void seen.push(m);
+    diag.setLogger({ error: push, warn: push, info: push, debug: () => {}, verbose: () => {} }, DiagLogLevel.INFO);
+    setLogger(createDiagLogger());
+    try {
+      const closed = await startOtlpReceiver();
+      await closed.close();
+      init({ endpoint: closed.url, timeoutMillis: 500, handleExit: false, shutdownTimeoutMillis: 3000, instrumentations: false });
+      await workflow("d");
+      await shutdown();
+      expect(seen.filter((l) => l.startsWith("[promptlayer]") && l.includes("could not be exported"))).toHaveLength(1);
+    } finally {
+      diag.disable();
+    }
   });
 
   it("counts spans dropped because the queue is full", async () => {
