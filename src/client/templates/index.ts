@@ -147,9 +147,11 @@ export class Templates {
     const key = cacheKey({ name, ...params });
     const vars = params.inputVariables ?? {};
     const hasVars = Object.keys(vars).length > 0;
+    // The service renders only when given input_variables; without them it answers the raw text.
+    const render = (template: PromptTemplate) => (params.inputVariables === undefined ? Promise.resolve(template) : renderTemplateInPlace(template, vars, this.http.logger));
     const found = this.cache.lookup(key);
     if (found?.fresh) {
-      if (found.entry.renderable) return { template: await renderTemplateInPlace(deepCopy(found.entry.template), vars, this.http.logger), cacheHit: true };
+      if (found.entry.renderable) return { template: await render(deepCopy(found.entry.template)), cacheHit: true };
       if (!hasVars) return { template: deepCopy(found.entry.template), cacheHit: true };
       return { template: await this.request(name, params), cacheHit: false };
     }
@@ -162,7 +164,7 @@ export class Templates {
       if (stale && isTransient(error) && (stale.renderable || !hasVars)) {
         this.http.logger.warn(`templates.get("${name}"): ${(error as Error).message}; serving the cached copy fetched earlier`);
         const copy = deepCopy(stale.template);
-        return { template: stale.renderable ? await renderTemplateInPlace(copy, vars, this.http.logger) : copy, cacheHit: true };
+        return { template: stale.renderable ? await render(copy) : copy, cacheHit: true };
       }
       throw error;
     }
@@ -170,7 +172,7 @@ export class Templates {
     // An A/B release chooses per request (per user): caching its answer would pin every caller to
     // the arm drawn first.
     if (!raw.experiment) this.cache.store(key, name, raw, renderable);
-    if (renderable) return { template: await renderTemplateInPlace(deepCopy(raw), vars, this.http.logger), cacheHit: false };
+    if (renderable) return { template: await render(deepCopy(raw)), cacheHit: false };
     // Placeholders and variable tools need the service: ask again, with the variables.
     return { template: hasVars ? await this.request(name, params) : raw, cacheHit: false };
   }
