@@ -45,3 +45,26 @@ describe("cached and uncached templates agree", () => {
     expect(shape(fromCache.template)).toEqual(fromService);
   });
 });
+
+describe("f-string edge cases render the same on the backend and in the cache", () => {
+  it.each([
+    ["a non-ASCII variable name", "Hola {nombre_ñ}", { nombre_ñ: "Ana" }],
+    ["a float spec on a string (Python refuses: the text is kept)", "Price {x:.2f}", { x: "abc" }],
+    ["an integer spec on a float (Python refuses: the text is kept)", "Count {x:d}", { x: 1.5 }],
+    ["format specs Python accepts", "{n:>6.1f}|{n:,}|{s!r}|{s:^7}", { n: 12345.678, s: "hi" }],
+    ["JSON braces and escaped braces", 'Return {"a": {v}} and {{literal}}', { v: 1 }],
+    ["attribute and index access", "{user.name} / {items[1]}", { user: { name: "Bo" }, items: ["a", "b"] }],
+  ])("%s", async (_label, text, inputVariables) => {
+    const name = `edge-${Math.random().toString(36).slice(2, 8)}`;
+    await uncached.templates.publish({
+      promptName: name,
+      promptTemplate: { type: "chat", input_variables: [], messages: [message("user", text, "f-string")] },
+      metadata: { model: { provider: "openai", name: "gpt-4o-mini", parameters: {} } },
+    });
+    const fromService = shape(await uncached.templates.get(name, { inputVariables }));
+    await cached.templates.get(name, { inputVariables });
+    const fromCache = await cached.templates.fetch(name, { inputVariables });
+    expect(fromCache.cacheHit).toBe(true);
+    expect(shape(fromCache.template)).toEqual(fromService);
+  });
+});

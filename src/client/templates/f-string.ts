@@ -140,15 +140,17 @@ export function applyFormatSpec(value: unknown, spec: string): string {
   }
 }
 
-/** Renders `template`; throws `FStringRenderError` for a format spec Python would reject. */
-export function renderFString(template: string, variables: Readonly<Record<string, unknown>>): string {
-  let out = "";
+type Piece = { text: string } | { name: string; accessors: string; conversion: string | undefined; spec: string | undefined };
+
+/** The template as literal text and replacement fields, by the rules `renderFString` applies. */
+function* pieces(template: string): Generator<Piece> {
+  let text = "";
   let i = 0;
   while (i < template.length) {
     const ch = template[i]!;
     if (ch === "{" || ch === "}") {
       if (template[i + 1] === ch) {
-        out += ch;
+        text += ch;
         i += 2;
         continue;
       }
@@ -156,20 +158,40 @@ export function renderFString(template: string, variables: Readonly<Record<strin
         FIELD.lastIndex = i;
         const m = FIELD.exec(template);
         if (m) {
+          if (text) yield { text };
+          text = "";
           const [whole, name, accessors = "", conversion, spec] = m;
-          const value = lookup(variables, name!, accessors);
-          if (value === null || value === undefined) out += "";
-          else {
-            const converted = conversion === "r" || conversion === "a" ? pythonRepr(value) : conversion === "s" ? pythonStr(value) : value;
-            out += applyFormatSpec(converted, spec ?? "");
-          }
+          yield { name: name!, accessors, conversion, spec };
           i += whole.length;
           continue;
         }
       }
     }
-    out += ch;
+    text += ch;
     i++;
   }
+  if (text) yield { text };
+}
+
+/** Renders `template`; throws `FStringRenderError` for a format spec Python would reject. */
+export function renderFString(template: string, variables: Readonly<Record<string, unknown>>): string {
+  let out = "";
+  for (const piece of pieces(template)) {
+    if ("text" in piece) {
+      out += piece.text;
+      continue;
+    }
+    const value = lookup(variables, piece.name, piece.accessors);
+    if (value === null || value === undefined) continue;
+    const converted = piece.conversion === "r" || piece.conversion === "a" ? pythonRepr(value) : piece.conversion === "s" ? pythonStr(value) : value;
+    out += applyFormatSpec(converted, piece.spec ?? "");
+  }
   return out;
+}
+
+/** The variable names a template's fields use, in order of first use. */
+export function fStringFields(template: string): string[] {
+  const names = new Set<string>();
+  for (const piece of pieces(template)) if ("name" in piece) names.add(piece.name);
+  return [...names];
 }
