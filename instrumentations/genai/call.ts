@@ -229,7 +229,7 @@ export class ModelCall {
         if (this.responseModel) attrs[ATTR_GEN_AI_RESPONSE_MODEL] = this.responseModel;
         if (errorTypeValue) attrs[ATTR_ERROR_TYPE] = errorTypeValue;
         this.metrics.recordDuration((now() - this.startedAt) / 1000, attrs);
-        this.metrics.recordTokens(this.usage?.input, this.usage?.output, attrs);
+        this.metrics.recordTokens(this.usage, attrs);
       }
     } catch {
       // A failing meter must not replace the call's own result or error.

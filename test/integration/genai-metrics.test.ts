@@ -43,3 +43,34 @@ describe("GenAI client metrics", () => {
     expect(metrics.has("gen_ai.client.operation.time_per_output_chunk")).toBe(true);
   });
 });
+
+describe("GenAI client metrics under the latest conventions (semconv: latest)", () => {
+  it("uses the inference metric names: usage counters per token kind (cache and reasoning too) and per-operation histograms", async () => {
+    h.configure({ semconv: "latest" });
+    h.instrumentation.setMeterProvider(meterProvider); // instruments are made per conventions version
+    try {
+      const res = await h.client().chat.completions.create({ model: "o3-mini", messages: [{ role: "user", content: "think about this question carefully" }] }, { headers: { "x-mock-cached-tokens": "4" } });
+      const cachedTokens = res.usage!.prompt_tokens_details!.cached_tokens!;
+      expect(cachedTokens).toBeGreaterThan(0);
+      const metrics = await collect();
+      for (const name of [
+        "gen_ai.client.inference.duration",
+        "gen_ai.client.inference.usage.input_tokens",
+        "gen_ai.client.inference.usage.output_tokens",
+        "gen_ai.client.inference.usage.cache_read.input_tokens",
+        "gen_ai.client.inference.usage.reasoning.output_tokens",
+        "gen_ai.client.inference.operation.input_tokens",
+        "gen_ai.client.inference.operation.output_tokens",
+      ]) {
+        expect(metrics.has(name), name).toBe(true);
+      }
+      const cached = metrics.get("gen_ai.client.inference.usage.cache_read.input_tokens")!;
+      expect(cached.dataPoints.find((d) => d.attributes["gen_ai.request.model"] === "o3-mini")!.value).toBe(cachedTokens);
+      expect(cached.dataPoints[0]!.attributes["gen_ai.token.modality"]).toBe("text");
+      const perOp = metrics.get("gen_ai.client.inference.operation.input_tokens")!;
+      expect((perOp.dataPoints[0]!.value as { buckets: { boundaries: number[] } }).buckets.boundaries).toEqual(TOKEN_USAGE_BUCKETS);
+    } finally {
+      h.configure({});
+    }
+  });
+});
