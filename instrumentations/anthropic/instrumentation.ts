@@ -45,6 +45,37 @@ function silenceBuiltInTracing(client: unknown): void {
   if (isObject(client) && client._tracer !== undefined) client._tracer = undefined;
 }
 
+const TRACER_SWITCH = Symbol.for("promptlayer-otel.anthropic-tracer-switch");
+type TracerSwitch = { silenced: boolean };
+
+/**
+ * Turns the SDK's built-in tracing off for every client from its construction, not only from its
+ * first Messages call: the constructor's `this._tracer = …` lands in an accessor on the client class
+ * that keeps the value aside and reads as "no tracer" while we are patched (as before the switch
+ * existed, the SDK then makes no spans of its own). Unpatched, clients get their tracer back.
+ * Clients made before patching keep their own property; the per-call switch covers those.
+ */
+function tracerSwitch(Anthropic: AnthropicClass): TracerSwitch | undefined {
+  const proto = (Anthropic as unknown as { prototype?: Record<PropertyKey, unknown> }).prototype;
+  if (!proto) return undefined;
+  const existing = proto[TRACER_SWITCH] as TracerSwitch | undefined;
+  if (existing) return existing;
+  if (Object.getOwnPropertyDescriptor(proto, "_tracer")) return undefined; // an SDK shape we do not know
+  const state: TracerSwitch = { silenced: false };
+  const tracers = new WeakMap<object, unknown>();
+  Object.defineProperty(proto, TRACER_SWITCH, { value: state });
+  Object.defineProperty(proto, "_tracer", {
+    configurable: true,
+    get(this: object) {
+      return state.silenced ? undefined : tracers.get(this);
+    },
+    set(this: object, tracer: unknown) {
+      tracers.set(this, tracer);
+    },
+  });
+  return state;
+}
+
 /** A helper method whose SDK span must not start: silence the client, then run it unchanged. */
 function silencing(original: Method): Method {
   return function (this: unknown, ...args: unknown[]): unknown {
@@ -73,6 +104,8 @@ export class AnthropicInstrumentation extends GenAIInstrumentation<AnthropicInst
         this.wrapOnce(proto, "create", (original) => this.tracedCreate(original));
         for (const helper of HELPERS) this.wrapOnce(proto, helper, silencing);
       }
+      const builtIn = tracerSwitch(Anthropic);
+      if (builtIn) builtIn.silenced = true;
     } catch (error) {
       logger.warn("could not instrument @anthropic-ai/sdk; calls are not traced", error);
     }
@@ -82,6 +115,8 @@ export class AnthropicInstrumentation extends GenAIInstrumentation<AnthropicInst
     const Anthropic = anthropicClass(moduleExports);
     if (!Anthropic) return;
     for (const proto of prototypes(Anthropic)) for (const name of ["create", ...HELPERS]) this.unwrapIfWrapped(proto, name);
+    const builtIn = tracerSwitch(Anthropic);
+    if (builtIn) builtIn.silenced = false;
   }
 
   private tracedCreate(original: Method): Method {

@@ -324,6 +324,13 @@ describe("coexisting with the SDK's built-in tracing (0.134 and later)", () => {
     expect(spans.every((s) => s.instrumentationScope.name === "promptlayer-otel/anthropic")).toBe(true);
   });
 
+  it("switches the SDK's own tracing off from the client's construction, not only from its first Messages call", async () => {
+    const c = client();
+    // A non-Messages call first: the SDK would trace it itself (the mock answers 405; the span is the point).
+    await (c as unknown as { models: { list(): Promise<unknown> } }).models.list().catch(() => undefined);
+    expect(tracing.spans().filter((s) => s.instrumentationScope.name === "com.anthropic.sdk.typescript")).toEqual([]);
+  });
+
   it("1.x, built-in tracing off by ANTHROPIC_OPEN_TELEMETRY=false: still one span", async () => {
     process.env.ANTHROPIC_OPEN_TELEMETRY = "false";
     try {
