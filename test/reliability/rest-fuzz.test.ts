@@ -264,6 +264,8 @@ describe("local backend REST routes under arbitrary input", () => {
       const malformed = await fetch(`${backend.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: "{not json" });
       expect(malformed.status, path).toBeGreaterThanOrEqual(400);
       expect(malformed.status, path).toBeLessThan(500);
+      const wrongType = await fetch(`${backend.url}${path}`, { method: "POST", headers: { "content-type": "text/plain", ...headers }, body: "{}" });
+      expect(wrongType.status, `${path} as text/plain`).toBe(415);
       const noKey = await fetch(`${backend.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
       expect([401, 422], `${path} without a key`).toContain(noKey.status);
     }
