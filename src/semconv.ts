@@ -110,9 +110,12 @@ export const ATTR_OPENAI_REQUEST_SERVICE_TIER = "openai.request.service_tier";
 export const ATTR_OPENAI_RESPONSE_SERVICE_TIER = "openai.response.service_tier";
 export const ATTR_OPENAI_RESPONSE_SYSTEM_FINGERPRINT = "openai.response.system_fingerprint";
 
-/** Anthropic extended thinking as requested (no convention covers it in v1.41). */
-export const ATTR_ANTHROPIC_REQUEST_THINKING_TYPE = "anthropic.request.thinking.type";
-export const ATTR_ANTHROPIC_REQUEST_THINKING_BUDGET_TOKENS = "anthropic.request.thinking.budget_tokens";
+/**
+ * Anthropic extended thinking as requested (no convention covers it in v1.41), under the names
+ * `@anthropic-ai/sdk`'s own tracing uses, since our span replaces its span.
+ */
+export const ATTR_ANTHROPIC_REQUEST_THINKING_TYPE = "anthropic.thinking.type";
+export const ATTR_ANTHROPIC_REQUEST_THINKING_BUDGET_TOKENS = "anthropic.thinking.budget_tokens";
 
 /** Set when recorded message content was cut to the configured size. */
 export const ATTR_PROMPTLAYER_CONTENT_TRUNCATED = "promptlayer.content.truncated";

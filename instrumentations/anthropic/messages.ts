@@ -11,6 +11,7 @@ import {
   ATTR_GEN_AI_TOOL_DEFINITIONS,
   ATTR_ANTHROPIC_REQUEST_THINKING_BUDGET_TOKENS,
   ATTR_ANTHROPIC_REQUEST_THINKING_TYPE,
+  ATTR_GEN_AI_REQUEST_REASONING_LEVEL,
   GEN_AI_OPERATION,
 } from "../../src/semconv.js";
 import { isObject, num, put, stopSequences, str, type Params } from "../genai/attributes.js";
@@ -59,6 +60,8 @@ export const messages: ApiSurface<Params, Params, Params> = {
       put(attributes, ATTR_ANTHROPIC_REQUEST_THINKING_TYPE, p.thinking.type);
       put(attributes, ATTR_ANTHROPIC_REQUEST_THINKING_BUDGET_TOKENS, p.thinking.budget_tokens);
     }
+    // Latest conventions: the requested effort, as OpenAI's reasoning effort is.
+    if (settings.latest && isObject(p.output_config)) put(attributes, ATTR_GEN_AI_REQUEST_REASONING_LEVEL, p.output_config.effort);
     if (!settings.captureContent && Array.isArray(p.tools) && p.tools.length) {
       attributes[ATTR_GEN_AI_TOOL_DEFINITIONS] = toolNamesOnly(toolDefinitions(p.tools));
     }

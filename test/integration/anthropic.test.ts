@@ -87,6 +87,16 @@ describe("messages.create", () => {
     expect(span.attributes["gen_ai.usage.cache_creation.input_tokens"]).toBeUndefined();
   });
 
+  it("records the requested effort as gen_ai.request.reasoning.level under the latest conventions only", async () => {
+    const params = { model: MODEL, max_tokens: 50, output_config: { effort: "high" }, messages: [{ role: "user" as const, content: "hi" }] };
+    await client().messages.create(params as never);
+    expect(onlySpan(tracing).attributes["gen_ai.request.reasoning.level"]).toBeUndefined();
+    tracing.reset();
+    instrumentation.setConfig({ semconv: "latest" });
+    await client().messages.create(params as never);
+    expect(onlySpan(tracing).attributes["gen_ai.request.reasoning.level"]).toBe("high");
+  });
+
   it("records system instructions, multimodal input, tool use and thinking as content when capture is on", async () => {
     instrumentation.setConfig({ captureMessageContent: true });
     const message = await client().messages.create({
@@ -107,8 +117,9 @@ describe("messages.create", () => {
       ],
     });
     const span = onlySpan(tracing);
-    expect(span.attributes["anthropic.request.thinking.type"]).toBe("enabled");
-    expect(span.attributes["anthropic.request.thinking.budget_tokens"]).toBe(1024);
+    // The names of the SDK's own tracing, whose span ours replaces.
+    expect(span.attributes["anthropic.thinking.type"]).toBe("enabled");
+    expect(span.attributes["anthropic.thinking.budget_tokens"]).toBe(1024);
     expect(json(span.attributes["gen_ai.system_instructions"])).toEqual([{ type: "text", content: "You are a weather bot." }]);
     expect(json(span.attributes["gen_ai.input.messages"])).toEqual([
       {
