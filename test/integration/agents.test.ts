@@ -192,3 +192,26 @@ describe("sampling", () => {
     }
   });
 });
+
+describe("the content switch without init()", () => {
+  it("follows OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT, read once until the setting changes", () => {
+    const traced = traceable((card: string) => card.length, { name: "card" });
+    process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = "false";
+    try {
+      setContentCapture(undefined); // nothing decided: the variable is read
+      traced("4111");
+      expect(h.tracing.byName("card").attributes.function_input).toBeUndefined();
+      h.tracing.reset();
+      // Remembered: a later change of the variable alone is not re-read on every call.
+      process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT = "true";
+      traced("4111");
+      expect(h.tracing.byName("card").attributes.function_input).toBeUndefined();
+      h.tracing.reset();
+      setContentCapture(undefined);
+      traced("4111");
+      expect(h.tracing.byName("card").attributes.function_input).toBe('["4111"]');
+    } finally {
+      delete process.env.OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT;
+    }
+  });
+});
